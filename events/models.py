@@ -1,0 +1,1 @@
+# The events calendar is built in its own issue.

@@ -1,0 +1,5 @@
+from lifevalley.models import ParkProfile
+
+
+def park(request):
+    return {"park": ParkProfile.current()}

@@ -1,0 +1,21 @@
+from django.core.management.base import BaseCommand
+from django.utils.module_loading import import_string
+
+# Each app seeds its own content; order matters (zones before organisations before events).
+DEMO_SEEDERS = [
+    "lifevalley.services.seed_park",
+    "zones.services.seed_zones",
+]
+
+
+class Command(BaseCommand):
+    help = (
+        "Load the Life Valley demo content from the source article. Idempotent: rows that "
+        "already exist, including those staff edited, are left as they are."
+    )
+
+    def handle(self, *args, **options):
+        for dotted_path in DEMO_SEEDERS:
+            import_string(dotted_path)()
+            self.stdout.write(f"  {dotted_path}: done")
+        self.stdout.write(self.style.SUCCESS("Demo content loaded."))

@@ -1,0 +1,182 @@
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from lifevalley.images import validate_image
+
+
+class PublishableQuerySet(models.QuerySet):
+    def published(self, now=None):
+        """The single definition of "public": published and inside its publication window."""
+        now = now or timezone.now()
+        return self.filter(
+            Q(is_published=True),
+            Q(publish_from__isnull=True) | Q(publish_from__lte=now),
+            Q(publish_until__isnull=True) | Q(publish_until__gt=now),
+        )
+
+    def drafts(self):
+        return self.filter(is_published=False)
+
+
+class PublishableModel(models.Model):
+    """Base of every public model: a publication flag, an optional window, timestamps."""
+
+    is_published = models.BooleanField(
+        _("published"),
+        default=False,
+        help_text=_("Only published items inside their publication window are public."),
+    )
+    publish_from = models.DateTimeField(
+        _("publish from"),
+        null=True,
+        blank=True,
+        help_text=_("Leave empty to publish at once; set a time to schedule or embargo."),
+    )
+    publish_until = models.DateTimeField(
+        _("publish until"),
+        null=True,
+        blank=True,
+        help_text=_("Leave empty to keep it public; set a time to take it down automatically."),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True, db_index=True)
+
+    objects = PublishableQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+        # "publish" is what separates Publishers from Editors (see setup_roles).
+        default_permissions = ("add", "change", "delete", "view", "publish")
+
+    def is_public(self, now=None):
+        now = now or timezone.now()
+        return (
+            self.is_published
+            and (self.publish_from is None or self.publish_from <= now)
+            and (self.publish_until is None or self.publish_until > now)
+        )
+
+
+class ImageAltMixin(models.Model):
+    """An optional illustrative image with the alt text screen readers need."""
+
+    image = models.ImageField(
+        _("image"),
+        upload_to="images/%Y/%m/",
+        blank=True,
+        validators=[validate_image],
+        width_field="image_width",
+        height_field="image_height",
+    )
+    image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    image_alt = models.CharField(
+        _("image description (alt text)"),
+        max_length=250,
+        blank=True,
+        help_text=_("Describe the image for people who cannot see it."),
+    )
+
+    class Meta:
+        abstract = True
+
+    def clean(self):
+        super().clean()
+        if self.image and not self.image_alt.strip():
+            raise ValidationError({"image_alt": _("Describe the image for screen readers.")})
+
+
+class KeyFigure(PublishableModel):
+    """One of "the park in figures": a number with the date it holds for and its source."""
+
+    class Qualifier(models.TextChoices):
+        EXACT = "", _("exactly")
+        MORE_THAN = "more_than", _("more than")
+        CLOSE_TO = "close_to", _("close to")
+        ABOUT = "about", _("about")
+        UP_TO = "up_to", _("up to")
+
+    value = models.DecimalField(_("value"), max_digits=16, decimal_places=2)
+    qualifier = models.CharField(
+        _("qualifier"), max_length=20, choices=Qualifier.choices, blank=True, default=""
+    )
+    unit = models.CharField(_("unit"), max_length=30, blank=True, help_text=_("e.g. km²"))
+    label = models.CharField(_("label"), max_length=150)
+    as_of = models.DateField(_("as of"), help_text=_("The date this figure holds for."))
+    source = models.CharField(_("source"), max_length=250)
+    source_url = models.URLField(_("source link"), blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta(PublishableModel.Meta):
+        ordering = ["order", "label"]
+        verbose_name = _("key figure")
+        verbose_name_plural = _("key figures")
+
+    def __str__(self):
+        return f"{self.qualifier_text} {self.display_value} {self.label}".strip()
+
+    @property
+    def display_value(self):
+        """The value without trailing zeros: 10749 stays whole, 2.50 becomes 2.5."""
+        if self.value == self.value.to_integral_value():
+            return int(self.value)
+        return self.value.normalize()
+
+    @property
+    def qualifier_text(self):
+        return self.get_qualifier_display() if self.qualifier else ""
+
+    def get_absolute_url(self):
+        return reverse("home") + "#figures"
+
+
+class ParkProfile(models.Model):
+    """The park's own introduction and contact details: one row, edited in the admin."""
+
+    name = models.CharField(_("name"), max_length=200)
+    short_name = models.CharField(_("short name"), max_length=80)
+    tagline = models.CharField(_("tagline"), max_length=250)
+    introduction = models.TextField(_("introduction"))
+    contact_organisation = models.CharField(_("contact organisation"), max_length=200)
+    address = models.CharField(_("address"), max_length=250, blank=True)
+    phone = models.CharField(_("phone"), max_length=50, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    website = models.URLField(_("website"), blank=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    CACHE_KEY = "lifevalley:park-profile"
+
+    class Meta:
+        verbose_name = _("park profile and contact details")
+        verbose_name_plural = _("park profile and contact details")
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        cache.delete(self.CACHE_KEY)
+
+    @classmethod
+    def current(cls):
+        """The profile, cached so that the footer costs no query on most pages."""
+        profile = cache.get(cls.CACHE_KEY)
+        if profile is None:
+            profile = cls.objects.order_by("pk").first() or cls.placeholder()
+            cache.set(cls.CACHE_KEY, profile, 300)
+        return profile
+
+    @classmethod
+    def placeholder(cls):
+        return cls(
+            name=_("Zhongguancun Life Science Park"),
+            short_name=_("Life Valley"),
+            tagline="",
+            introduction="",
+            contact_organisation="",
+        )

@@ -1,0 +1,119 @@
+"""Demo content for the zones and their development projects, from ../shared/seed/facts.md."""
+
+from decimal import Decimal
+
+from django.db import transaction
+
+from directory.services import ensure_sectors
+from lifevalley.demo_images import illustration
+from zones.models import Project, Zone
+
+ZONES = [
+    {
+        "slug": "life-science-park",
+        "name": "ZGC Life Science Park",
+        "tagline": "The established core of Life Valley, home to more than 900 enterprises.",
+        "description": (
+            "Founded in 2000, the Zhongguancun Life Science Park is the heart of Changping's "
+            "Life Valley: national research institutions, pharmaceutical and biotech "
+            "companies, hospitals and universities side by side. It covers 2.5 km² today, "
+            "with 4.7 km² planned.\n\n"
+            "The park will further expand to the north, with more research and research "
+            "translation in cell and gene therapy, artificial intelligence, medical device "
+            "research and development, synthetic biology, and innovative drugs."
+        ),
+        "status": Zone.Status.ESTABLISHED,
+        "area_km2": Decimal("2.5"),
+        "planned_area_km2": Decimal("4.7"),
+        "focus_areas": [
+            "Cell and gene therapy",
+            "Artificial intelligence",
+            "Medical devices",
+            "Synthetic biology",
+            "Innovative drugs",
+        ],
+    },
+    {
+        "slug": "frontier-technology",
+        "name": "Frontier Technology Zone",
+        "tagline": "A new zone for research and development at the frontier of the life sciences.",
+        "description": (
+            "One of three new zones being developed within five years, the Frontier "
+            "Technology zone will include R&D in cell and gene therapy, digital medicine "
+            "and synthetic biology."
+        ),
+        "status": Zone.Status.NEW,
+        "focus_areas": ["Cell and gene therapy", "Digital medicine", "Synthetic biology"],
+    },
+    {
+        "slug": "medical-device",
+        "name": "Medical Device Zone",
+        "tagline": "A new zone for the devices and diagnostics of tomorrow's medicine.",
+        "description": (
+            "The Medical Device zone includes brain-computer interfaces, digital medicine, "
+            "implant technology and high-end diagnostics."
+        ),
+        "status": Zone.Status.NEW,
+        "focus_areas": [
+            "Brain-computer interfaces",
+            "Digital medicine",
+            "Implant technology",
+            "High-end diagnostics",
+        ],
+    },
+    {
+        "slug": "beauty-and-health",
+        "name": "Beauty and Health Zone",
+        "tagline": "Provisionally called the “Xiaotangshan Beauty Intelligence Park”.",
+        "description": (
+            "The Beauty and Health zone, provisionally called the Xiaotangshan Beauty "
+            "Intelligence Park, will host research institutions and enterprises working on "
+            "scientifically based cosmetics and nutritional services."
+        ),
+        "status": Zone.Status.NEW,
+        "focus_areas": ["Scientifically based cosmetics", "Nutritional services"],
+    },
+]
+
+PROJECTS = [
+    ("life-valley-international-precision-medicine-industrial-park",
+     "Life Valley International Precision Medicine Industrial Park"),
+    ("life-valley-bio-engineering-innovation-centre",
+     "Life Valley Bio-engineering Innovation Centre"),
+    ("sinovac-high-precision-achievement-transformation-base",
+     "SINOVAC High Precision Achievement Transformation Base"),
+]
+PROJECT_ZONE = "life-science-park"
+PROJECT_DESCRIPTION = "Under construction as part of the expansion of the life science park."
+
+
+@transaction.atomic
+def seed_zones():
+    for order, data in enumerate(ZONES, start=1):
+        data = dict(data)
+        focus_areas = ensure_sectors(data.pop("focus_areas"))
+        zone, created = Zone.objects.get_or_create(
+            slug=data.pop("slug"), defaults={**data, "order": order, "is_published": True}
+        )
+        if created:
+            zone.focus_areas.set(focus_areas)
+            _attach_illustration(zone, zone.name)
+    core = Zone.objects.get(slug=PROJECT_ZONE)
+    for slug, name in PROJECTS:
+        project, created = Project.objects.get_or_create(
+            slug=slug,
+            defaults={
+                "name": name,
+                "zone": core,
+                "status": Project.Status.UNDER_CONSTRUCTION,
+                "description": PROJECT_DESCRIPTION,
+                "is_published": True,
+            },
+        )
+        if created:
+            _attach_illustration(project, name)
+
+
+def _attach_illustration(obj, title):
+    obj.image_alt = f"Illustration for {title}: stylised hills under a sun"
+    obj.image.save(f"{obj.slug}.png", illustration(title), save=True)

@@ -1,0 +1,42 @@
+from django.db.models import Prefetch
+from django.utils import timezone
+from django.views.generic import ListView
+
+from directory.models import Organisation
+from lifevalley.views import PublishedDetailView
+from zones.models import Project, Zone
+
+
+class ZoneListView(ListView):
+    template_name = "zones/zone_list.html"
+    context_object_name = "zones"
+
+    def get_queryset(self):
+        now = timezone.now()
+        return (
+            Zone.objects.published(now)
+            .for_cards()
+            .prefetch_related(
+                Prefetch("projects", queryset=Project.objects.published(now), to_attr="public_projects")
+            )
+        )
+
+
+class ZoneDetailView(PublishedDetailView):
+    model = Zone
+    template_name = "zones/zone_detail.html"
+    context_object_name = "zone"
+    organisations_shown = 12
+
+    def get_queryset(self):
+        return super().get_queryset().for_cards()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        now = timezone.now()
+        zone = self.object
+        context["projects"] = list(Project.objects.published(now).filter(zone=zone))
+        organisations = Organisation.objects.published(now).in_zone(zone)
+        context["organisations"] = list(organisations.for_cards()[: self.organisations_shown])
+        context["organisation_count"] = organisations.count()
+        return context
