@@ -38,7 +38,7 @@ def illustration(text, size=(1200, 675)):
         points = [(0, height), (0, height * base)]
         for step in range(9):
             x = width * step / 8
-            y = height * (base - 0.12 * abs(((step / 8) - peak)) * (1 + layer % 2))
+            y = height * (base - 0.12 * abs((step / 8) - peak) * (1 + layer % 2))
             points.append((x, y))
         points += [(width, height * base), (width, height)]
         draw.polygon(points, fill=shade)

@@ -120,6 +120,9 @@ class KeyFigure(PublishableModel):
     def __str__(self):
         return f"{self.qualifier_text} {self.display_value} {self.label}".strip()
 
+    def get_absolute_url(self):
+        return reverse("home") + "#figures"
+
     @property
     def display_value(self):
         """The value without trailing zeros: 10749 stays whole, 2.50 becomes 2.5."""
@@ -130,9 +133,6 @@ class KeyFigure(PublishableModel):
     @property
     def qualifier_text(self):
         return self.get_qualifier_display() if self.qualifier else ""
-
-    def get_absolute_url(self):
-        return reverse("home") + "#figures"
 
 
 class ParkProfile(models.Model):

@@ -190,3 +190,4 @@ LOGGING = {
 
 # The site's own address, used where a URL leaves the site (iCal, sitemaps, subscribe links).
 SITE_URL = os.environ.get("DJANGO_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+

@@ -13,13 +13,10 @@ class ZoneListView(ListView):
 
     def get_queryset(self):
         now = timezone.now()
-        return (
-            Zone.objects.published(now)
-            .for_cards()
-            .prefetch_related(
-                Prefetch("projects", queryset=Project.objects.published(now), to_attr="public_projects")
-            )
+        public_projects = Prefetch(
+            "projects", queryset=Project.objects.published(now), to_attr="public_projects"
         )
+        return Zone.objects.published(now).for_cards().prefetch_related(public_projects)
 
 
 class ZoneDetailView(PublishedDetailView):

@@ -1,0 +1,141 @@
+"""Shared fixtures: small factories that make realistic, valid objects with one call."""
+
+import datetime
+import itertools
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.core.cache import cache
+
+from directory.models import Organisation, Sector
+from lifevalley.models import KeyFigure, ParkProfile
+from zones.models import Project, Zone
+
+_sequence = itertools.count(1)
+
+
+@pytest.fixture(autouse=True)
+def _isolated_cache_and_media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def make_sector(db):
+    def make(**overrides):
+        n = next(_sequence)
+        fields = {"name": f"Sector {n}", "slug": f"sector-{n}"} | overrides
+        return Sector.objects.create(**fields)
+
+    return make
+
+
+@pytest.fixture
+def make_zone(db):
+    def make(**overrides):
+        n = next(_sequence)
+        focus_areas = overrides.pop("focus_areas", [])
+        fields = {
+            "name": f"Zone {n}",
+            "slug": f"zone-{n}",
+            "tagline": "A zone for testing",
+            "description": "Research and development.",
+            "is_published": True,
+            "order": n,
+        } | overrides
+        zone = Zone.objects.create(**fields)
+        zone.focus_areas.set(focus_areas)
+        return zone
+
+    return make
+
+
+@pytest.fixture
+def make_project(db, make_zone):
+    def make(**overrides):
+        n = next(_sequence)
+        fields = {
+            "name": f"Project {n}",
+            "slug": f"project-{n}",
+            "status": Project.Status.UNDER_CONSTRUCTION,
+            "is_published": True,
+        } | overrides
+        if "zone" not in fields:
+            fields["zone"] = make_zone()
+        return Project.objects.create(**fields)
+
+    return make
+
+
+@pytest.fixture
+def make_organisation(db):
+    def make(**overrides):
+        n = next(_sequence)
+        sectors = overrides.pop("sectors", [])
+        fields = {
+            "name": f"Organisation {n}",
+            "slug": f"organisation-{n}",
+            "kind": Organisation.Kind.ENTERPRISE,
+            "summary": "A company in the park",
+            "is_published": True,
+        } | overrides
+        organisation = Organisation.objects.create(**fields)
+        organisation.sectors.set(sectors)
+        return organisation
+
+    return make
+
+
+@pytest.fixture
+def make_key_figure(db):
+    def make(**overrides):
+        n = next(_sequence)
+        fields = {
+            "qualifier": KeyFigure.Qualifier.MORE_THAN,
+            "value": Decimal("900"),
+            "label": f"pharmaceutical enterprises {n}",
+            "as_of": datetime.date(2023, 12, 31),
+            "source": "ZGC Life Science Park fact sheet",
+            "order": n,
+            "is_published": True,
+        } | overrides
+        return KeyFigure.objects.create(**fields)
+
+    return make
+
+
+@pytest.fixture
+def park_profile(db):
+    return ParkProfile.objects.create(
+        name="Zhongguancun Life Science Park",
+        short_name="Life Valley",
+        tagline="The core of Life Valley",
+        introduction="Founded in 2000.",
+        contact_organisation="Administrative Commission of Beijing Future Science City",
+        phone="+86-010-61703008",
+        email="shengmygwh@bjchp.gov.cn",
+        website="https://www.lifesciencepark.com.cn",
+    )
+
+
+@pytest.fixture
+def staff_user(db, django_user_model):
+    """A staff member who may view (and so preview) every public model, but not publish."""
+    user = django_user_model.objects.create_user(
+        "staff", "staff@example.com", "a-long-test-password", is_staff=True
+    )
+    user.user_permissions.set(Permission.objects.filter(codename__startswith="view_"))
+    return user
+
+
+@pytest.fixture
+def staff_client(client, staff_user):
+    client.force_login(staff_user)
+    return client
