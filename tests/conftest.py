@@ -139,3 +139,25 @@ def staff_user(db, django_user_model):
 def staff_client(client, staff_user):
     client.force_login(staff_user)
     return client
+
+
+def _client_in_group(client, django_user_model, username, group_name):
+    from lifevalley.roles import create_staff_groups
+
+    group = create_staff_groups()[group_name]
+    user = django_user_model.objects.create_user(
+        username, f"{username}@example.com", "a-long-test-password", is_staff=True
+    )
+    user.groups.add(group)
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def editor_client(client, django_user_model):
+    return _client_in_group(client, django_user_model, "editor", "Editors")
+
+
+@pytest.fixture
+def publisher_client(client, django_user_model):
+    return _client_in_group(client, django_user_model, "publisher", "Publishers")
