@@ -3,6 +3,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from modeltranslation.admin import TranslationAdmin
 
 from lifevalley.models import KeyFigure, ParkProfile
 
@@ -81,7 +82,7 @@ class ImagePreviewMixin:
 
 
 @admin.register(KeyFigure)
-class KeyFigureAdmin(PublishableAdmin):
+class KeyFigureAdmin(PublishableAdmin, TranslationAdmin):
     list_display = ("label", "qualifier", "value", "unit", "as_of", "order", "is_published")
     list_editable = ("order",)
     list_filter = ("is_published", "as_of")
@@ -94,7 +95,7 @@ class KeyFigureAdmin(PublishableAdmin):
 
 
 @admin.register(ParkProfile)
-class ParkProfileAdmin(admin.ModelAdmin):
+class ParkProfileAdmin(TranslationAdmin):
     list_display = ("name", "contact_organisation", "phone", "email", "website")
     fieldsets = (
         (None, {"fields": ("name", "short_name", "tagline", "introduction")}),

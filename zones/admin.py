@@ -1,11 +1,12 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationAdmin, TranslationStackedInline
 
 from lifevalley.admin import ImagePreviewMixin, PublishableAdmin
 from zones.models import Project, Zone
 
 
-class ProjectInline(admin.StackedInline):
+class ProjectInline(TranslationStackedInline):
     model = Project
     extra = 0
     fields = ("name", "slug", "status", "description", "image", "image_alt", "is_published")
@@ -19,7 +20,7 @@ class ProjectInline(admin.StackedInline):
 
 
 @admin.register(Zone)
-class ZoneAdmin(ImagePreviewMixin, PublishableAdmin):
+class ZoneAdmin(ImagePreviewMixin, PublishableAdmin, TranslationAdmin):
     list_display = ("name", "status", "area_km2", "planned_area_km2", "order", "is_published",
                     "thumbnail")
     list_editable = ("order",)
@@ -38,7 +39,7 @@ class ZoneAdmin(ImagePreviewMixin, PublishableAdmin):
 
 
 @admin.register(Project)
-class ProjectAdmin(ImagePreviewMixin, PublishableAdmin):
+class ProjectAdmin(ImagePreviewMixin, PublishableAdmin, TranslationAdmin):
     list_display = ("name", "zone", "status", "is_published", "thumbnail")
     list_filter = ("is_published", "status", "zone")
     list_select_related = ("zone",)

@@ -10,10 +10,13 @@ pytestmark = pytest.mark.django_db
 
 def zone_form(zone=None, **overrides):
     data = {
-        "name": zone.name if zone else "Frontier Technology Zone",
+        "name_en": zone.name if zone else "Frontier Technology Zone",
+        "name_zh_hans": "",
         "slug": zone.slug if zone else "frontier-technology",
-        "tagline": "Cell and gene therapy, digital medicine, synthetic biology",
-        "description": "A new zone.",
+        "tagline_en": "Cell and gene therapy, digital medicine, synthetic biology",
+        "tagline_zh_hans": "",
+        "description_en": "A new zone.",
+        "description_zh_hans": "",
         "status": "new",
         "order": "1",
         "area_km2": "",
@@ -55,7 +58,7 @@ def test_editor_creates_zone_as_draft_even_when_posting_published(editor_client)
 def test_editor_cannot_publish_through_the_change_form(editor_client, make_zone):
     zone = make_zone(is_published=False)
     response = editor_client.post(
-        reverse("admin:zones_zone_change", args=[zone.pk]), zone_form(zone, tagline="Edited")
+        reverse("admin:zones_zone_change", args=[zone.pk]), zone_form(zone, tagline_en="Edited")
     )
     assert response.status_code == 302
     zone.refresh_from_db()

@@ -1,0 +1,13 @@
+from modeltranslation.translator import TranslationOptions, register
+
+from lifevalley.models import KeyFigure, ParkProfile
+
+
+@register(KeyFigure)
+class KeyFigureTranslation(TranslationOptions):
+    fields = ("label", "unit", "source")
+
+
+@register(ParkProfile)
+class ParkProfileTranslation(TranslationOptions):
+    fields = ("name", "short_name", "tagline", "introduction", "contact_organisation", "address")

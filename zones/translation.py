@@ -1,0 +1,13 @@
+from modeltranslation.translator import TranslationOptions, register
+
+from zones.models import Project, Zone
+
+
+@register(Zone)
+class ZoneTranslation(TranslationOptions):
+    fields = ("name", "tagline", "description")
+
+
+@register(Project)
+class ProjectTranslation(TranslationOptions):
+    fields = ("name", "description")
