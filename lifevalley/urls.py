@@ -15,6 +15,7 @@ urlpatterns = [
 
 urlpatterns += i18n_patterns(
     path("", views.HomeView.as_view(), name="home"),
+    path("search/", views.SearchView.as_view(), name="search"),
     path("zones/", include("zones.urls")),
     path("directory/", include("directory.urls")),
     path("events/", include("events.urls")),

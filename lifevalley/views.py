@@ -1,13 +1,16 @@
+from django.core.paginator import InvalidPage, Paginator
 from django.db import DatabaseError, connection
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, TemplateView
 
 from directory.models import Organisation
 from lifevalley.models import KeyFigure
+from lifevalley.search import clean_query, name_vocabulary, suggest_spelling
 from zones.models import Zone
 
 
@@ -82,3 +85,73 @@ def robots_txt(request):
         f"Sitemap: {request.build_absolute_uri('/sitemap.xml')}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+class SearchView(TemplateView):
+    """One search over zones, projects, organisations and events, grouped by kind.
+
+    Without ``kind`` each section shows its best few results and a link to all of them;
+    with ``kind`` one section is paginated.
+    """
+
+    template_name = "lifevalley/search.html"
+    preview_size = 5
+    paginate_by = 20
+
+    def get(self, request, *args, **kwargs):
+        from lifevalley.search_sections import SECTIONS
+
+        self.sections = {section.key: section for section in SECTIONS}
+        kind = request.GET.get("kind", "")
+        if kind and kind not in self.sections:
+            context = self.get_context_data(error=_("There is no such kind of result."))
+            return self.render_to_response(context, status=400)
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        query = clean_query(self.request.GET.get("q", ""))
+        context.update(query=query, sections=list(self.sections.values()))
+        if not query or "error" in kwargs:
+            return context
+        now = timezone.now()
+        kind = self.request.GET.get("kind", "")
+        results = self.search(query, kind, now)
+        if not any(group["count"] for group in results):
+            suggestion = self.suggest(query, now)
+            if suggestion:
+                context["corrected_from"], query = query, suggestion
+                results = self.search(query, kind, now)
+        context.update(query=query, results=results, kind=kind)
+        context["total"] = sum(group["count"] for group in results)
+        return context
+
+    def search(self, query, kind, now):
+        if kind:
+            section = self.sections[kind]
+            paginator = Paginator(section.results(query, now), self.paginate_by)
+            try:
+                page = paginator.page(self.request.GET.get("page") or 1)
+            except InvalidPage as error:
+                raise Http404(_("That page of results does not exist.")) from error
+            return [
+                {
+                    "section": section,
+                    "count": paginator.count,
+                    "items": list(page),
+                    "page_obj": page,
+                    "page_range": paginator.get_elided_page_range(page.number),
+                }
+            ]
+        groups = []
+        for section in self.sections.values():
+            found = section.results(query, now)
+            items = list(found[: self.preview_size])
+            groups.append({"section": section, "count": found.count(), "items": items})
+        return groups
+
+    def suggest(self, query, now):
+        vocabulary = set()
+        for section in self.sections.values():
+            vocabulary |= name_vocabulary(section.model.objects.published(now))
+        return suggest_spelling(query, vocabulary)

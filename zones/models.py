@@ -3,9 +3,10 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from lifevalley.models import ImageAltMixin, PublishableModel, PublishableQuerySet
+from lifevalley.search import SearchableQuerySet
 
 
-class ZoneQuerySet(PublishableQuerySet):
+class ZoneQuerySet(SearchableQuerySet, PublishableQuerySet):
     def for_cards(self):
         return self.prefetch_related("focus_areas")
 
@@ -37,6 +38,7 @@ class Zone(ImageAltMixin, PublishableModel):
     order = models.PositiveSmallIntegerField(_("display order"), default=0)
 
     objects = ZoneQuerySet.as_manager()
+    search_fields = {"A": ["name"], "B": ["tagline"], "C": ["description"]}
 
     class Meta(PublishableModel.Meta):
         ordering = ["order", "name"]
@@ -61,7 +63,7 @@ class Zone(ImageAltMixin, PublishableModel):
         return reverse("zones:detail", kwargs={"slug": self.slug})
 
 
-class ProjectQuerySet(PublishableQuerySet):
+class ProjectQuerySet(SearchableQuerySet, PublishableQuerySet):
     def for_cards(self):
         return self.select_related("zone")
 
@@ -85,6 +87,7 @@ class Project(ImageAltMixin, PublishableModel):
     description = models.TextField(_("description"), blank=True)
 
     objects = ProjectQuerySet.as_manager()
+    search_fields = {"A": ["name"], "C": ["description"]}
 
     class Meta(PublishableModel.Meta):
         ordering = ["zone__order", "name"]

@@ -1,0 +1,208 @@
+"""One search machinery for the site search and every list's ``q``.
+
+On PostgreSQL: English full-text search with weights (names count most), plus trigram word
+similarity on names so that misspellings ("Novatis") still match, plus substring matching for
+Chinese text, which has no word breaks. On SQLite: substring matching in both languages, ranked
+by where the words matched, and a spelling correction from the names in the database when
+nothing matched. The indexes behind the PostgreSQL search are created in migrations
+(see ``postgres_search_index_operations``).
+"""
+
+import difflib
+import re
+import unicodedata
+
+from django.apps import apps as django_apps
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.db import connection, migrations
+from django.db.models import Case, F, FloatField, Q, Value, When
+from django.db.models.functions import Greatest
+
+MAX_QUERY_LENGTH = 200
+WEIGHTS = {"A": 1.0, "B": 0.4, "C": 0.2}
+TRIGRAM_THRESHOLD = 0.6
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def clean_query(raw):
+    """The query as a visitor meant it: no control characters, single spaces, bounded length."""
+    text = unicodedata.normalize("NFKC", _CONTROL.sub(" ", raw or ""))
+    return " ".join(text.split())[:MAX_QUERY_LENGTH]
+
+
+def query_terms(query):
+    return [term for term in clean_query(query).split(" ") if term]
+
+
+def is_postgresql():
+    return connection.vendor == "postgresql"
+
+
+class SearchableQuerySet:
+    """Mixin for QuerySets; the model lists its text fields by weight in ``search_fields``.
+
+    ``search_fields = {"A": ["name"], "B": ["summary"], "C": ["description"]}`` names the
+    translated fields; both languages of each are searched.
+    """
+
+    def search(self, query):
+        terms = query_terms(query)
+        if not terms:
+            return self.annotate(rank=Value(0.0, output_field=FloatField()))
+        if is_postgresql():
+            return _postgres_search(self, terms)
+        return _substring_search(self, terms)
+
+
+def language_fields(model, name):
+    """``name_en`` and ``name_zh_hans`` for a translated field, or just ``name``."""
+    from modeltranslation.translator import NotRegistered, translator
+
+    # Migrations pass historical models, which modeltranslation does not know: use the real one.
+    model = django_apps.get_model(model._meta.app_label, model._meta.model_name)
+    try:
+        options = translator.get_options_for_model(model)
+    except NotRegistered:
+        return [name]
+    if name not in options.all_fields:
+        return [name]
+    return [field.name for field in options.all_fields[name]]
+
+
+def _weighted_fields(model):
+    model = django_apps.get_model(model._meta.app_label, model._meta.model_name)
+    for weight, names in model.search_fields.items():
+        for name in names:
+            yield weight, name, language_fields(model, name)
+
+
+def english_search_vector(model):
+    """The weighted English vector; the GIN index in the migrations is built on exactly this."""
+    vector = None
+    for weight, _name, fields in _weighted_fields(model):
+        english = fields[0]
+        part = SearchVector(english, weight=weight, config="english")
+        vector = part if vector is None else vector + part
+    return vector
+
+
+def _substring_conditions(model, term):
+    condition = Q()
+    for _weight, _name, fields in _weighted_fields(model):
+        for field in fields:
+            condition |= Q(**{f"{field}__icontains": term})
+    return condition
+
+
+def _substring_rank(model, terms):
+    """Sum over terms of the best weight among the fields each term appears in."""
+    score = Value(0.0, output_field=FloatField())
+    for term in terms:
+        whens = []
+        for weight, _name, fields in _weighted_fields(model):
+            for field in fields:
+                whens.append(When(**{f"{field}__icontains": term}, then=Value(WEIGHTS[weight])))
+        score = score + Case(*whens, default=Value(0.0), output_field=FloatField())
+    return score
+
+
+def _postgres_search(queryset, terms):
+    from django.contrib.postgres.search import TrigramWordSimilarity
+
+    model = queryset.model
+    text = " ".join(terms)
+    vector = english_search_vector(model)
+    query = SearchQuery(text, search_type="websearch", config="english")
+    name_fields = language_fields(model, model.search_fields["A"][0])
+    similarity = Greatest(
+        *[TrigramWordSimilarity(text, field) for field in name_fields], Value(0.0)
+    )
+    substring = Q()
+    for term in terms:
+        substring &= _substring_conditions(model, term)
+    return (
+        queryset.annotate(
+            document=vector,
+            fulltext_rank=SearchRank(vector, query),
+            name_similarity=similarity,
+            substring_rank=_substring_rank(model, terms),
+        )
+        .filter(Q(document=query) | Q(name_similarity__gte=TRIGRAM_THRESHOLD) | substring)
+        .annotate(rank=F("fulltext_rank") + F("name_similarity") + F("substring_rank"))
+        .order_by("-rank", "pk")
+    )
+
+
+def _substring_search(queryset, terms):
+    model = queryset.model
+    condition = Q()
+    for term in terms:
+        condition &= _substring_conditions(model, term)
+    return (
+        queryset.filter(condition)
+        .annotate(rank=_substring_rank(model, terms))
+        .order_by("-rank", "pk")
+    )
+
+
+def suggest_spelling(query, vocabulary):
+    """A corrected query when some words are close to words of ``vocabulary``, else None."""
+    corrected = []
+    changed = False
+    lowered = {word.lower(): word for word in vocabulary}
+    for term in query_terms(query):
+        if term.lower() in lowered:
+            corrected.append(term)
+            continue
+        matches = difflib.get_close_matches(term.lower(), lowered, n=1, cutoff=0.8)
+        if matches:
+            corrected.append(lowered[matches[0]])
+            changed = True
+        else:
+            corrected.append(term)
+    return " ".join(corrected) if changed else None
+
+
+def name_vocabulary(queryset, field="name"):
+    """Distinct words of the (English) names, for spelling suggestions; one query."""
+    words = set()
+    for name in queryset.values_list(f"{field}", flat=True).iterator(chunk_size=2000):
+        words.update(re.findall(r"[A-Za-z][A-Za-z\-]{2,}", name or ""))
+    return words
+
+
+def search_index_operations(app_label, model_name):
+    """Migration operations adding the GIN indexes behind the PostgreSQL search.
+
+    The full-text index is built from ``english_search_vector``, the very expression the
+    search filters on, so the planner can use it; trigram indexes on the names serve similarity
+    and substring matching. SQLite has neither, so there the operation does nothing.
+    """
+
+    def indexes(model):
+        from django.contrib.postgres.indexes import GinIndex
+
+        prefix = f"{app_label}_{model_name}"[:18]
+        yield GinIndex(english_search_vector(model), name=f"{prefix}_fts")
+        real_model = django_apps.get_model(app_label, model_name)
+        name_field = real_model.search_fields["A"][0]
+        for field in language_fields(model, name_field):
+            yield GinIndex(
+                fields=[field], opclasses=["gin_trgm_ops"], name=f"{prefix}_{field}_trgm"[:30]
+            )
+
+    def forwards(apps, schema_editor):
+        if schema_editor.connection.vendor != "postgresql":
+            return
+        historical = apps.get_model(app_label, model_name)
+        for index in indexes(historical):
+            schema_editor.add_index(historical, index)
+
+    def backwards(apps, schema_editor):
+        if schema_editor.connection.vendor != "postgresql":
+            return
+        historical = apps.get_model(app_label, model_name)
+        for index in indexes(historical):
+            schema_editor.remove_index(historical, index)
+
+    return migrations.RunPython(forwards, backwards)

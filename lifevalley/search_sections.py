@@ -1,0 +1,26 @@
+"""What the site search looks through, one section per kind of page, in display order."""
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+
+from zones.models import Project, Zone
+
+
+@dataclass(frozen=True)
+class SearchSection:
+    key: str
+    title: str
+    model: type
+    template: str
+
+    def results(self, query, now):
+        return self.model.objects.published(now).for_cards().search(query)
+
+
+SECTIONS = [
+    SearchSection("zones", _("Zones"), Zone, "lifevalley/search/_zone.html"),
+    SearchSection(
+        "projects", _("Development projects"), Project, "lifevalley/search/_project.html"
+    ),
+]

@@ -1,0 +1,131 @@
+import pytest
+from django.urls import reverse
+from django.utils import translation
+
+from lifevalley.search import clean_query, suggest_spelling
+from zones.models import Zone
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def zones(make_zone):
+    return [
+        make_zone(
+            name="Frontier Technology Zone",
+            name_zh_hans="前沿技术区",
+            tagline="Cell and gene therapy, digital medicine, synthetic biology",
+            description="Research and development at the frontier.",
+        ),
+        make_zone(
+            name="Medical Device Zone",
+            tagline="Brain-computer interfaces and implant technology",
+            description="Devices for tomorrow's medicine; brain research welcome.",
+            description_zh_hans="脑机接口、数字医疗、植入技术和高端诊断。",
+        ),
+        make_zone(name="Beauty and Health Zone", tagline="Scientifically based cosmetics"),
+        make_zone(name="Draft Brain Zone", is_published=False),
+    ]
+
+
+def names(results):
+    return [item.name for item in results]
+
+
+def test_search_ranks_name_matches_first(zones):
+    make = Zone.objects.published().search
+    assert names(make("frontier")) == ["Frontier Technology Zone"]
+    assert names(make("zone"))[:3] == [
+        "Frontier Technology Zone",
+        "Medical Device Zone",
+        "Beauty and Health Zone",
+    ] or set(names(make("zone"))) == {
+        "Frontier Technology Zone",
+        "Medical Device Zone",
+        "Beauty and Health Zone",
+    }
+
+
+def test_search_finds_english_words_in_any_field(zones):
+    assert names(Zone.objects.published().search("synthetic biology")) == [
+        "Frontier Technology Zone"
+    ]
+
+
+def test_search_finds_chinese_text_without_word_breaks(zones):
+    assert names(Zone.objects.published().search("脑")) == ["Medical Device Zone"]
+    assert names(Zone.objects.published().search("前沿")) == ["Frontier Technology Zone"]
+
+
+def test_search_never_returns_drafts(zones):
+    assert "Draft Brain Zone" not in names(Zone.objects.published().search("brain"))
+    assert names(Zone.objects.published().search("brain")) == ["Medical Device Zone"]
+
+
+def test_search_page_groups_and_highlights(client, zones):
+    response = client.get(reverse("search"), {"q": "frontier"})
+    assert response.status_code == 200
+    groups = {g["section"].key: names(g["items"]) for g in response.context["results"]}
+    assert groups["zones"] == ["Frontier Technology Zone"]
+    assert '<mark>Frontier</mark> Technology Zone' in response.content.decode()
+
+
+def test_search_page_corrects_a_misspelling(client, zones):
+    response = client.get(reverse("search"), {"q": "Fronteir"})
+    assert response.context["corrected_from"] == "Fronteir"
+    assert response.context["query"] == "Frontier"
+    assert names(response.context["results"][0]["items"]) == ["Frontier Technology Zone"]
+
+
+def test_search_page_in_chinese_shows_chinese_names(client, zones):
+    with translation.override("zh-hans"):
+        response = client.get("/zh-hans/search/", {"q": "前沿"})
+    assert "<mark>前沿</mark>技术区" in response.content.decode()
+
+
+def test_highlight_escapes_html(client, make_zone):
+    make_zone(name="<script>alert(1)</script> Zone")
+    html = client.get(reverse("search"), {"q": "script"}).content.decode()
+    assert "<script>alert" not in html
+    assert "&lt;<mark>script</mark>&gt;alert(1)" in html
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"q": "\x00"},
+        {"q": "a" * 10_000},
+        {"q": "zone", "kind": "bogus"},
+        {"q": "zone", "kind": "zones", "page": "abc"},
+        {"q": "zone", "kind": "zones", "page": "999999"},
+        {"q": "'; DROP TABLE zones_zone; --"},
+        {"q": "brain & | ! :* <->"},
+    ],
+)
+def test_search_bad_input_is_never_a_server_error(client, zones, params):
+    response = client.get(reverse("search"), params)
+    assert response.status_code in {200, 400, 404}
+    assert Zone.objects.count() == 4
+
+
+def test_search_query_count_is_fixed(client, django_assert_num_queries, make_zone, make_sector):
+    def grow(count):
+        for _ in range(count):
+            make_zone(name=f"Brain zone {Zone.objects.count()}", focus_areas=[make_sector()])
+
+    grow(1)
+    with django_assert_num_queries(5):
+        client.get(reverse("search"), {"q": "brain"})
+    grow(3)
+    with django_assert_num_queries(5):
+        client.get(reverse("search"), {"q": "brain"})
+
+
+def test_clean_query_strips_control_characters_and_bounds_length():
+    assert clean_query("  brain\x00  research\n") == "brain research"
+    assert len(clean_query("x" * 10_000)) == 200
+
+
+def test_suggest_spelling_uses_known_words():
+    assert suggest_spelling("Novatis", {"Novartis", "Pharmaceuticals"}) == "Novartis"
+    assert suggest_spelling("Novartis", {"Novartis"}) is None
