@@ -42,7 +42,9 @@ def illustration(text, size=(1200, 675)):
             points.append((x, y))
         points += [(width, height * base), (width, height)]
         draw.polygon(points, fill=shade)
-    return _as_png(image)
+    buffer = io.BytesIO()
+    image.save(buffer, format="JPEG", quality=85)
+    return ContentFile(buffer.getvalue())
 
 
 def monogram(name, size=256):

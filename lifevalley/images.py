@@ -1,8 +1,13 @@
 """Checks for every uploaded image: a real raster picture within size and pixel limits."""
 
+import io
+
+from django import forms
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import models
 from django.utils.translation import gettext_lazy as _
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageOps, UnidentifiedImageError
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 MAX_PIXELS = 40_000_000
@@ -54,3 +59,92 @@ def validate_image(file):
         ) from None
     finally:
         file.seek(position)
+
+
+# Renditions: every template shows an uploaded image through these, never the original.
+RENDITION_WIDTHS = (320, 640, 960, 1280, 1920)
+WEBP_QUALITY = 80
+JPEG_QUALITY = 82
+
+
+def rendition_widths(original_width):
+    """The widths rendered for an image: the standard ones below it, and at most its own."""
+    if not original_width:
+        return []
+    widths = [width for width in RENDITION_WIDTHS if width < original_width]
+    return [*widths, min(original_width, RENDITION_WIDTHS[-1])]
+
+
+def rendition_name(original_name, width, extension):
+    stem = original_name.rsplit(".", 1)[0]
+    return f"renditions/{stem}-{width}w.{extension}"
+
+
+def fallback_extension(original_name):
+    """PNG and GIF keep transparency as PNG; photographs fall back to JPEG."""
+    return "png" if original_name.lower().endswith((".png", ".gif")) else "jpg"
+
+
+def upright_image(file):
+    """The decoded first frame, turned the way the camera meant it, without any metadata."""
+    file.seek(0)
+    with Image.open(file) as source:
+        source.seek(0)
+        image = ImageOps.exif_transpose(source)
+        image.load()
+    has_alpha = image.mode in ("RGBA", "LA") or "transparency" in image.info
+    return image.convert("RGBA" if has_alpha else "RGB")
+
+
+def render_renditions(field_file):
+    """Write the WebP and fallback renditions of an uploaded image; return its upright size.
+
+    Files are written through the storage API, so this works on local disk and object storage.
+    """
+    storage = field_file.storage
+    with field_file.open("rb") as file:
+        image = upright_image(file)
+    extension = fallback_extension(field_file.name)
+    for width in rendition_widths(image.width):
+        height = max(1, round(image.height * width / image.width))
+        resized = image.resize((width, height), Image.Resampling.LANCZOS)
+        for ext, save_options in (
+            ("webp", {"format": "WEBP", "quality": WEBP_QUALITY, "method": 4}),
+            (extension, _fallback_options(extension)),
+        ):
+            picture = resized if ext != "jpg" else resized.convert("RGB")
+            buffer = io.BytesIO()
+            picture.save(buffer, **save_options)
+            name = rendition_name(field_file.name, width, ext)
+            if storage.exists(name):
+                storage.delete(name)
+            storage.save(name, ContentFile(buffer.getvalue()))
+    return image.width, image.height
+
+
+def _fallback_options(extension):
+    if extension == "png":
+        return {"format": "PNG", "optimize": True}
+    return {"format": "JPEG", "quality": JPEG_QUALITY, "optimize": True, "progressive": True}
+
+
+class CheckedImageFormField(forms.ImageField):
+    """Runs our checks before Django's, so visitors read why a file was refused."""
+
+    def to_python(self, data):
+        file = forms.FileField.to_python(self, data)
+        if file is None:
+            return None
+        validate_image(file)
+        return super().to_python(data)
+
+
+class CheckedImageField(models.ImageField):
+    """An ImageField whose uploads always pass ``validate_image``, in forms and model validation."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("validators", [validate_image])
+        super().__init__(*args, **kwargs)
+
+    def formfield(self, **kwargs):
+        return super().formfield(**{"form_class": CheckedImageFormField, **kwargs})

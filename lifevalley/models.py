@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from lifevalley.images import validate_image
+from lifevalley.images import CheckedImageField, render_renditions
 
 
 class PublishableQuerySet(models.QuerySet):
@@ -62,17 +62,49 @@ class PublishableModel(models.Model):
         )
 
 
-class ImageAltMixin(models.Model):
+class RenditionsMixin(models.Model):
+    """Renders each uploaded image of ``image_fields`` once into the sizes templates use.
+
+    ``<field>_width`` and ``<field>_height`` hold the upright size (EXIF orientation applied),
+    which templates put on ``<img>`` so pages do not jump while images load.
+    """
+
+    image_fields = ()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        rendered = getattr(self, "_rendered_names", {})
+        sizes = {}
+        for name in self.image_fields:
+            file = getattr(self, name)
+            if file and file.name != rendered.get(name):
+                sizes[f"{name}_width"], sizes[f"{name}_height"] = render_renditions(file)
+            elif not file and getattr(self, f"{name}_width"):
+                sizes[f"{name}_width"] = sizes[f"{name}_height"] = None
+        if sizes:
+            type(self)._base_manager.filter(pk=self.pk).update(**sizes)
+            for attribute, value in sizes.items():
+                setattr(self, attribute, value)
+        self._rendered_names = {name: getattr(self, name).name for name in self.image_fields}
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._rendered_names = {
+            name: instance.__dict__.get(name) for name in cls.image_fields
+        }
+        return instance
+
+
+class ImageAltMixin(RenditionsMixin):
     """An optional illustrative image with the alt text screen readers need."""
 
-    image = models.ImageField(
-        _("image"),
-        upload_to="images/%Y/%m/",
-        blank=True,
-        validators=[validate_image],
-        width_field="image_width",
-        height_field="image_height",
-    )
+    image_fields = ("image",)
+
+    image = CheckedImageField(_("image"), upload_to="images/%Y/%m/", blank=True)
     image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
     image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
     image_alt = models.CharField(

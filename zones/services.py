@@ -116,4 +116,4 @@ def seed_zones():
 
 def _attach_illustration(obj, title):
     obj.image_alt = f"Illustration for {title}: stylised hills under a sun"
-    obj.image.save(f"{obj.slug}.png", illustration(title), save=True)
+    obj.image.save(f"{obj.slug}.jpg", illustration(title), save=True)

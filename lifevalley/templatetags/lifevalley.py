@@ -1,9 +1,10 @@
 import re
 
 from django import template
-from django.utils.html import escape
+from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
+from lifevalley.images import fallback_extension, rendition_name, rendition_widths
 from lifevalley.search import query_terms
 
 register = template.Library()
@@ -25,3 +26,34 @@ def highlight(text, query):
         position = match.end()
     pieces.append(escape(text[position:]))
     return mark_safe("".join(pieces))  # noqa: S308 - every piece is escaped above
+
+
+@register.simple_tag
+def picture(file, width, height, alt, sizes="100vw", css_class="", loading="lazy"):
+    """A <picture> of an uploaded image: WebP renditions, a JPEG/PNG fallback, known size."""
+    if not file or not width or not height:
+        return ""
+    storage = file.storage
+    widths = rendition_widths(width)
+    fallback = fallback_extension(file.name)
+
+    def srcset(extension):
+        return ", ".join(
+            f"{storage.url(rendition_name(file.name, w, extension))} {w}w" for w in widths
+        )
+
+    largest = widths[-1]
+    return format_html(
+        '<picture><source type="image/webp" srcset="{}" sizes="{}">'
+        '<img src="{}" srcset="{}" sizes="{}" width="{}" height="{}" alt="{}"{}{}></picture>',
+        srcset("webp"),
+        sizes,
+        storage.url(rendition_name(file.name, largest, fallback)),
+        srcset(fallback),
+        sizes,
+        largest,
+        round(height * largest / width),
+        alt,
+        format_html(' class="{}"', css_class) if css_class else "",
+        format_html(' loading="{}"', loading) if loading else "",
+    )
