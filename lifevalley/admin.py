@@ -1,4 +1,6 @@
 from django.contrib import admin, messages
+from django.contrib.admin.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -19,10 +21,24 @@ class PublishableAdmin(admin.ModelAdmin):
     """Admin base for public models: Editors save drafts, only Publishers publish."""
 
     actions = ["publish_selected", "unpublish_selected"]
+    change_form_template = "admin/publishable_change_form.html"
+    history_shown = 10
     publication_fieldset = (
         _("Publication"),
         {"fields": PUBLICATION_FIELDS, "description": _("Only Publishers can change these.")},
     )
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        history = (
+            LogEntry.objects.filter(
+                content_type=ContentType.objects.get_for_model(self.model),
+                object_id=str(object_id),
+            )
+            .select_related("user")
+            .order_by("-action_time")[: self.history_shown]
+        )
+        extra_context = {**(extra_context or {}), "change_history": list(history)}
+        return super().change_view(request, object_id, form_url, extra_context)
 
     def has_publish_permission(self, request):
         return can_publish(request, self.model)

@@ -1,0 +1,60 @@
+"""What the admin index shows staff: recent changes by anyone, and what needs attention."""
+
+import datetime
+
+from django.apps import apps
+from django.contrib.admin.models import LogEntry
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from lifevalley.models import PublishableModel
+
+RECENT_CHANGES = 12
+SOON = datetime.timedelta(days=7)
+
+
+def recent_changes():
+    return list(LogEntry.objects.select_related("user", "content_type")[:RECENT_CHANGES])
+
+
+def drafts_waiting(user):
+    """Per public model the user may see: how many drafts wait for a publisher."""
+    waiting = []
+    for model in apps.get_models():
+        if not issubclass(model, PublishableModel):
+            continue
+        opts = model._meta
+        if not user.has_perm(f"{opts.app_label}.view_{opts.model_name}"):
+            continue
+        count = model.objects.drafts().count()
+        if count:
+            url = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
+            waiting.append(
+                {"label": opts.verbose_name_plural, "count": count,
+                 "url": f"{url}?is_published__exact=0"}
+            )
+    return waiting
+
+
+def event_alerts(user, now=None):
+    """Events starting within a week, and upcoming events without a venue."""
+    try:
+        event_model = apps.get_model("events", "Event")
+        changelist = reverse("admin:events_event_changelist")
+    except (LookupError, NoReverseMatch):
+        return []
+    if not user.has_perm("events.view_event"):
+        return []
+    now = now or timezone.now()
+    upcoming = event_model.objects.filter(ends_at__gte=now)
+    alerts = [
+        (_("Events starting within 7 days"), upcoming.filter(starts_at__lte=now + SOON)),
+    ]
+    if any(field.name == "venue" for field in event_model._meta.get_fields()):
+        alerts.append((_("Upcoming events without a venue"), upcoming.filter(venue__isnull=True)))
+    return [
+        {"label": label, "items": list(queryset.order_by("starts_at")[:10]),
+         "count": queryset.count(), "changelist": changelist}
+        for label, queryset in alerts
+    ]

@@ -1,0 +1,14 @@
+from django import template
+
+from lifevalley import dashboard
+
+register = template.Library()
+
+
+@register.simple_tag
+def admin_dashboard(user):
+    return {
+        "recent": dashboard.recent_changes(),
+        "drafts": dashboard.drafts_waiting(user),
+        "events": dashboard.event_alerts(user),
+    }
