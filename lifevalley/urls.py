@@ -2,13 +2,23 @@ from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.conf.urls.static import static
 from django.contrib import admin
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
+from django.views.generic import TemplateView
 
 from lifevalley import views
+from lifevalley.sitemaps import sitemaps
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("robots.txt", views.robots_txt, name="robots"),
+    path("sitemap.xml", sitemap_views.index, {"sitemaps": sitemaps()}, name="sitemap-index"),
+    path(
+        "sitemap-<section>.xml",
+        sitemap_views.sitemap,
+        {"sitemaps": sitemaps()},
+        name="django.contrib.sitemaps.views.sitemap",
+    ),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]
@@ -16,6 +26,11 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("", views.HomeView.as_view(), name="home"),
     path("search/", views.SearchView.as_view(), name="search"),
+    path(
+        "accessibility/",
+        TemplateView.as_view(template_name="lifevalley/accessibility.html"),
+        name="accessibility",
+    ),
     path("zones/", include("zones.urls")),
     path("directory/", include("directory.urls")),
     path("events/", include("events.urls")),
