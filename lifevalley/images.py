@@ -80,6 +80,14 @@ def rendition_name(original_name, width, extension):
     return f"renditions/{stem}-{width}w.{extension}"
 
 
+def largest_rendition_url(file, original_width):
+    """The URL of an image's largest rendition (for link previews), or ''."""
+    if not file or not original_width:
+        return ""
+    largest = rendition_widths(original_width)[-1]
+    return file.storage.url(rendition_name(file.name, largest, fallback_extension(file.name)))
+
+
 def fallback_extension(original_name):
     """PNG and GIF keep transparency as PNG; photographs fall back to JPEG."""
     return "png" if original_name.lower().endswith((".png", ".gif")) else "jpg"

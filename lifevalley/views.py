@@ -9,8 +9,9 @@ from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, TemplateView
 
 from directory.models import Organisation
-from lifevalley.models import KeyFigure
+from lifevalley.models import KeyFigure, ParkProfile
 from lifevalley.search import clean_query, name_vocabulary, suggest_spelling
+from lifevalley.structured_data import park_organization
 from zones.models import Zone
 
 
@@ -27,6 +28,7 @@ class HomeView(TemplateView):
             Organisation.objects.published(now).featured().for_cards()[: self.featured_limit]
         )
         context.update(upcoming_events_context(now))
+        context["structured_data"] = park_organization(ParkProfile.current())
         return context
 
 

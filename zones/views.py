@@ -3,6 +3,8 @@ from django.utils import timezone
 from django.views.generic import ListView
 
 from directory.models import Organisation
+from lifevalley.models import ParkProfile
+from lifevalley.structured_data import zone_place
 from lifevalley.views import PublishedDetailView
 from zones.models import Project, Zone
 
@@ -36,4 +38,5 @@ class ZoneDetailView(PublishedDetailView):
         organisations = Organisation.objects.published(now).in_zone(zone)
         context["organisations"] = list(organisations.for_cards()[: self.organisations_shown])
         context["organisation_count"] = organisations.count()
+        context["structured_data"] = zone_place(zone, ParkProfile.current())
         return context

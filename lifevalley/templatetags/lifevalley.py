@@ -1,9 +1,13 @@
+import json
 import re
 
 from django import template
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
+from lifevalley import images
 from lifevalley.images import fallback_extension, rendition_name, rendition_widths
 from lifevalley.search import query_terms
 
@@ -57,3 +61,33 @@ def picture(file, width, height, alt, sizes="100vw", css_class="", loading="lazy
         format_html(' class="{}"', css_class) if css_class else "",
         format_html(' loading="{}"', loading) if loading else "",
     )
+
+
+_JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+
+
+@register.simple_tag
+def json_ld(data):
+    """schema.org data as a <script type="application/ld+json">, safe from </script> tricks."""
+    if not data:
+        return ""
+    text = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False)
+    return format_html(
+        '<script type="application/ld+json">{}</script>',
+        mark_safe(text.translate(_JSON_SCRIPT_ESCAPES)),  # noqa: S308 - escaped above
+    )
+
+
+@register.simple_tag(takes_context=True)
+def absolute_url(context, path):
+    """An absolute URL on the public site, for link previews and structured data."""
+    if not path:
+        return ""
+    if path.startswith(("http://", "https://")):
+        return path
+    return settings.SITE_URL + path
+
+
+@register.simple_tag
+def largest_rendition_url(file, width):
+    return images.largest_rendition_url(file, width)
