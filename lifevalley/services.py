@@ -17,7 +17,9 @@ REVENUE_YEAR_END = datetime.date(2022, 12, 31)
 
 PARK_PROFILE = {
     "name": "Zhongguancun Life Science Park",
+    "name_zh_hans": "中关村生命科学园",
     "short_name": "Life Valley",
+    "short_name_zh_hans": "生命谷",
     "tagline": (
         "The core of Changping's “Life Valley”: research institutions, pharmaceutical and "
         "health enterprises, hospitals and universities in Beijing's northwest."
@@ -31,31 +33,46 @@ PARK_PROFILE = {
         "Beauty and Health — and the park will further expand to the north. The ambition: "
         "a pharmaceutical and health hub worth 100 billion RMB."
     ),
+    "tagline_zh_hans": (
+        "昌平“生命谷”的核心：北京西北部的科研机构、医药健康企业、医院与高校在此汇聚。"
+    ),
+    "introduction_zh_hans": (
+        "中关村生命科学园创建于2000年，二十年来持续获得政府支持，是生命谷皇冠上的明珠。"
+        "生命谷是昌平区占地七平方公里以上的生命科学聚集区，山景秀美，邻近长城居庸关。\n\n"
+        "园区正在建设前沿技术、医疗器械和美丽健康三个新区，并将进一步向北扩展。"
+        "目标是打造千亿级医药健康产业集群。"
+    ),
     "contact_organisation": "Administrative Commission of Beijing Future Science City",
     "address": "Life Valley, Changping District, Beijing, China",
+    "address_zh_hans": "中国北京市昌平区生命谷",
     "phone": "+86-010-61703008",
     "email": "shengmygwh@bjchp.gov.cn",
     "website": "https://www.lifesciencepark.com.cn",
 }
 
+ARTICLE_SOURCE_ZH = "中关村生命科学园概况"
 Q = KeyFigure.Qualifier
 KEY_FIGURES = [
-    # (qualifier, value, unit, label, as of)
-    (Q.MORE_THAN, "10", "", "national-level research and R&D institutions", FACT_SHEET_DATE),
-    (Q.MORE_THAN, "900", "", "pharmaceutical enterprises", FACT_SHEET_DATE),
-    (Q.EXACT, "4", "", "unicorns (privately held, valued at over US$1 billion)", FACT_SHEET_DATE),
-    (Q.EXACT, "18", "", "companies listed on stock markets", FACT_SHEET_DATE),
+    # (qualifier, value, unit, label in English, label in Chinese, as of)
+    (Q.MORE_THAN, "10", "", "national-level research and R&D institutions",
+     "国家级科研及研发机构", FACT_SHEET_DATE),
+    (Q.MORE_THAN, "900", "", "pharmaceutical enterprises", "医药企业", FACT_SHEET_DATE),
+    (Q.EXACT, "4", "", "unicorns (privately held, valued at over US$1 billion)",
+     "独角兽企业（估值超过10亿美元的非上市企业）", FACT_SHEET_DATE),
+    (Q.EXACT, "18", "", "companies listed on stock markets", "上市公司", FACT_SHEET_DATE),
     (Q.MORE_THAN, "40", "", "research-intensive universities with facilities in the park",
+     "在园区设有机构的研究型大学", FACT_SHEET_DATE),
+    (Q.MORE_THAN, "3000", "", "beds in hospitals and clinics", "医院及诊所床位",
      FACT_SHEET_DATE),
-    (Q.MORE_THAN, "3000", "", "beds in hospitals and clinics", FACT_SHEET_DATE),
-    (Q.MORE_THAN, "300", "", "distinguished researchers", FACT_SHEET_DATE),
-    (Q.EXACT, "10749", "", "intellectual-property patents", FACT_SHEET_DATE),
-    (Q.MORE_THAN, "100", "", "conferences held in 2023", FACT_SHEET_DATE),
-    (Q.EXACT, "2.5", "km²", "current area of the park (planned: 4.7 km²)", FACT_SHEET_DATE),
-    (Q.MORE_THAN, "7", "km²", "spanned by Life Valley", FACT_SHEET_DATE),
+    (Q.MORE_THAN, "300", "", "distinguished researchers", "杰出科研人员", FACT_SHEET_DATE),
+    (Q.EXACT, "10749", "", "intellectual-property patents", "知识产权专利", FACT_SHEET_DATE),
+    (Q.MORE_THAN, "100", "", "conferences held in 2023", "2023年举办的会议", FACT_SHEET_DATE),
+    (Q.EXACT, "2.5", "km²", "current area of the park (planned: 4.7 km²)",
+     "园区现有面积（规划面积4.7 km²）", FACT_SHEET_DATE),
+    (Q.MORE_THAN, "7", "km²", "spanned by Life Valley", "生命谷占地面积", FACT_SHEET_DATE),
     (Q.CLOSE_TO, "80", "billion RMB",
      "revenue of Changping's pharmaceutical and health industry in 2022 (US$11.2 billion)",
-     REVENUE_YEAR_END),
+     "2022年昌平医药健康产业营业收入（112亿美元）", REVENUE_YEAR_END),
 ]
 
 
@@ -63,10 +80,12 @@ KEY_FIGURES = [
 def seed_park():
     if not ParkProfile.objects.exists():
         ParkProfile.objects.create(**PARK_PROFILE)
-    for order, (qualifier, value, unit, label, as_of) in enumerate(KEY_FIGURES, start=1):
+    for order, (qualifier, value, unit, label, label_zh, as_of) in enumerate(KEY_FIGURES, 1):
         KeyFigure.objects.get_or_create(
-            label=label,
+            label_en=label,
             defaults={
+                "label_zh_hans": label_zh,
+                "source_zh_hans": ARTICLE_SOURCE_ZH,
                 "qualifier": qualifier,
                 "value": Decimal(value),
                 "unit": unit,

@@ -22,6 +22,13 @@ ZONES = [
             "translation in cell and gene therapy, artificial intelligence, medical device "
             "research and development, synthetic biology, and innovative drugs."
         ),
+        "tagline_zh_hans": "生命谷的核心园区，900多家企业在此发展。",
+        "description_zh_hans": (
+            "中关村生命科学园创建于2000年，是昌平生命谷的核心：国家级科研机构、医药与生物技术企业、"
+            "医院和高校比邻而居。园区现有面积2.5平方公里，规划面积4.7平方公里。\n\n"
+            "园区将进一步向北扩展，在细胞与基因治疗、人工智能、医疗器械研发、合成生物学和创新药"
+            "等领域开展更多研究与成果转化。"
+        ),
         "status": Zone.Status.ESTABLISHED,
         "area_km2": Decimal("2.5"),
         "planned_area_km2": Decimal("4.7"),
@@ -43,6 +50,10 @@ ZONES = [
             "and synthetic biology."
         ),
         "status": Zone.Status.NEW,
+        "tagline_zh_hans": "面向生命科学前沿研发的新园区。",
+        "description_zh_hans": (
+            "前沿技术区是五年内建设的三个新区之一，将开展细胞与基因治疗、数字医疗和合成生物学研发。"
+        ),
         "focus_areas": ["Cell and gene therapy", "Digital medicine", "Synthetic biology"],
     },
     {
@@ -54,6 +65,8 @@ ZONES = [
             "implant technology and high-end diagnostics."
         ),
         "status": Zone.Status.NEW,
+        "tagline_zh_hans": "面向未来医学器械与诊断的新园区。",
+        "description_zh_hans": "医疗器械区涵盖脑机接口、数字医疗、植入技术和高端诊断。",
         "focus_areas": [
             "Brain-computer interfaces",
             "Digital medicine",
@@ -71,6 +84,11 @@ ZONES = [
             "scientifically based cosmetics and nutritional services."
         ),
         "status": Zone.Status.NEW,
+        "tagline_zh_hans": "暂定名“Xiaotangshan Beauty Intelligence Park”（小汤山）。",
+        "description_zh_hans": (
+            "美丽健康区暂定名为“Xiaotangshan Beauty Intelligence Park”（小汤山），"
+            "将汇聚从事科学化妆品和营养服务的科研机构与企业。"
+        ),
         "focus_areas": ["Scientifically based cosmetics", "Nutritional services"],
     },
 ]

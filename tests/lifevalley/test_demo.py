@@ -86,3 +86,14 @@ def test_loaddemo_generates_real_images():
     zone = Zone.objects.get(slug="beauty-and-health")
     assert (zone.image_width, zone.image_height) == (1200, 675)
     assert zone.image_alt
+
+
+def test_loaddemo_carries_certain_chinese_names(client):
+    load_demo()
+    html = client.get("/zh-hans/").content.decode()
+    assert "中关村生命科学园" in html
+    assert "知识产权专利" in html
+    # A zone without a certain Chinese name falls back to English, never to an empty title.
+    html = client.get("/zh-hans/zones/frontier-technology/").content.decode()
+    assert "<h1>Frontier Technology Zone</h1>" in html
+    assert "前沿技术区是五年内建设的三个新区之一" in html
