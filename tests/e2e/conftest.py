@@ -1,0 +1,84 @@
+"""Real-browser tests: Playwright drives Debian's Chromium against Django's live server.
+
+They run whenever Chromium is installed (``.ci/run`` installs it); elsewhere they are skipped,
+except under CI, where a missing browser is an error rather than a silent skip.
+"""
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
+AXE_SCRIPT = Path(__file__).parent / "node_modules" / "axe-core" / "axe.min.js"
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+
+# Playwright's sync API runs an event loop in this thread; the ORM calls the tests make
+# around it are still synchronous, so Django's async-safety guard does not apply.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+def pytest_collection_modifyitems(config, items):
+    if Path(CHROMIUM).exists():
+        return
+    if os.environ.get("CI"):
+        raise pytest.UsageError(f"CI needs Chromium for the browser tests; none at {CHROMIUM}")
+    skip = pytest.mark.skip(reason="Chromium is not installed (apt-get install -y chromium)")
+    for item in items:
+        if "tests/e2e/" in str(item.fspath):
+            item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(locale="en-GB", timezone_id="Asia/Shanghai")
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def demo_site(transactional_db, live_server, settings):
+    """The live server with the demo content loaded, as a visitor would find it."""
+    settings.SITE_URL = live_server.url
+    call_command("loaddemo", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    return live_server
+
+
+def axe_violations(page, impacts=("serious", "critical")):
+    """Run axe-core (from npm, see package.json here) on the page; return serious problems."""
+    if not AXE_SCRIPT.exists():
+        if os.environ.get("CI"):
+            raise AssertionError(f"axe-core missing: run `npm ci --prefix {AXE_SCRIPT.parents[1]}`")
+        pytest.skip("axe-core is not installed (npm ci --prefix tests/e2e)")
+    page.add_script_tag(path=str(AXE_SCRIPT))
+    results = page.evaluate(
+        "axe.run(document, {runOnly: {type: 'tag', values: "
+        "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']}})"
+    )
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
+        for v in results["violations"]
+        if v["impact"] in impacts
+    ]
