@@ -1,4 +1,6 @@
+from django.conf import settings
 from django.core.management.base import BaseCommand
+from django.utils import translation
 from django.utils.module_loading import import_string
 
 # Each app seeds its own content; order matters (zones before organisations before events).
@@ -15,7 +17,9 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        for dotted_path in DEMO_SEEDERS:
-            import_string(dotted_path)()
-            self.stdout.write(f"  {dotted_path}: done")
+        # Plain field names (``name``) mean English: write them whatever language is active.
+        with translation.override(settings.LANGUAGE_CODE):
+            for dotted_path in DEMO_SEEDERS:
+                import_string(dotted_path)()
+                self.stdout.write(f"  {dotted_path}: done")
         self.stdout.write(self.style.SUCCESS("Demo content loaded."))

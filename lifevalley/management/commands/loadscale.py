@@ -1,4 +1,6 @@
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
 from django.utils.module_loading import import_string
 
 # Each app makes its own synthetic rows; the directory comes first because events use it.
@@ -21,5 +23,6 @@ class Command(BaseCommand):
             if count < 0:
                 raise CommandError(f"--{option} must be zero or more.")
             if count:
-                created = import_string(dotted_path)(count)
+                with translation.override(settings.LANGUAGE_CODE):
+                    created = import_string(dotted_path)(count)
                 self.stdout.write(f"Created {created} {option}.")
