@@ -178,6 +178,11 @@ class OrganisationAdmin(PublishableAdmin):
             return redirect("admin:directory_organisation_changelist")
         return self.csv_response(queryset)
 
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {"has_import_permission": self.has_import_permission(request),
+                         **(extra_context or {})}
+        return super().changelist_view(request, extra_context)
+
     def has_import_permission(self, request):
         return self.has_add_permission(request) and self.has_change_permission(request)
 
