@@ -103,8 +103,9 @@ class OrganisationFilter(django_filters.FilterSet):
     def facets(self):
         """Each facet's options with how many organisations match given the OTHER filters.
 
-        Five aggregate queries, one per facet, however many options each has. Options that
-        match nothing are left out unless they are selected (so they can be unselected).
+        Five aggregate queries, one per facet, plus one each for the sector and zone labels,
+        however many options there are. Facet.options leaves out options that match nothing
+        unless they are selected (so they can be unselected).
         """
         data = self.form.cleaned_data
         selected_sectors = {sector.slug for sector in data.get("sector") or ()}
