@@ -1,6 +1,11 @@
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Count, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from lifevalley.images import validate_image
@@ -24,7 +29,11 @@ class Sector(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("directory:list") + f"?sector={self.slug}"
+        return reverse("directory:list") + "?" + urlencode({"sector": self.slug})
+
+
+def current_year():
+    return timezone.now().year
 
 
 class OrganisationQuerySet(PublishableQuerySet):
@@ -34,8 +43,75 @@ class OrganisationQuerySet(PublishableQuerySet):
     def in_zone(self, zone):
         return self.filter(zone=zone)
 
+    def in_sectors(self, sectors):
+        """Organisations in ANY of these sectors, without duplicates (a subquery, no DISTINCT)."""
+        memberships = Organisation.sectors.through.objects.filter(sector__in=sectors)
+        return self.filter(pk__in=memberships.values("organisation_id"))
+
+    def search(self, q):
+        """Every word of ``q`` appears in the name, summary, description or a sector name.
+
+        The one place that defines the directory's text search; a later issue swaps in
+        PostgreSQL full-text search here without touching the views or the FilterSet.
+        """
+        queryset = self
+        for word in q.split()[:SEARCH_MAX_WORDS]:
+            in_sector = Organisation.sectors.through.objects.filter(
+                sector__name__icontains=word
+            ).values("organisation_id")
+            queryset = queryset.filter(
+                Q(name__icontains=word)
+                | Q(summary__icontains=word)
+                | Q(description__icontains=word)
+                | Q(pk__in=in_sector)
+            )
+        return queryset
+
     def for_cards(self):
         return self.select_related("zone").prefetch_related("sectors")
+
+    def related_to(self, organisation):
+        """Other organisations sharing a sector with this one, most sectors in common first."""
+        sector_ids = [sector.pk for sector in organisation.sectors.all()]
+        return (
+            self.filter(sectors__in=sector_ids)
+            .exclude(pk=organisation.pk)
+            .annotate(shared_sectors=Count("sectors"))
+            .order_by("-shared_sectors", "name")
+        )
+
+    # Facet counts: one aggregate query per facet, whatever the number of options.
+
+    def kind_counts(self):
+        rows = self.order_by().values("kind").annotate(count=Count("pk"))
+        return {row["kind"]: row["count"] for row in rows}
+
+    def zone_counts(self, zones):
+        rows = (
+            self.filter(zone__in=zones)
+            .order_by()
+            .values("zone__slug")
+            .annotate(count=Count("pk"))
+        )
+        return {row["zone__slug"]: row["count"] for row in rows}
+
+    def sector_counts(self):
+        memberships = Organisation.sectors.through.objects.filter(
+            organisation__in=self.order_by().values("pk")
+        )
+        rows = memberships.values("sector__slug").annotate(count=Count("organisation_id"))
+        return {row["sector__slug"]: row["count"] for row in rows}
+
+    def flag_counts(self, field):
+        """How many have the boolean ``field`` set and how many not: {True: n, False: m}."""
+        counts = self.order_by().aggregate(
+            yes=Count("pk", filter=Q(**{field: True})),
+            no=Count("pk", filter=Q(**{field: False})),
+        )
+        return {True: counts["yes"], False: counts["no"]}
+
+
+SEARCH_MAX_WORDS = 8
 
 
 class Organisation(PublishableModel):
@@ -51,7 +127,7 @@ class Organisation(PublishableModel):
 
     name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=200, unique=True)
-    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, db_index=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     sectors = models.ManyToManyField(
         Sector, verbose_name=_("sectors"), related_name="organisations", blank=True
     )
@@ -77,7 +153,13 @@ class Organisation(PublishableModel):
     logo_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
     logo_alt = models.CharField(_("logo description (alt text)"), max_length=250, blank=True)
     website = models.URLField(_("website"), blank=True)
-    founded_year = models.PositiveSmallIntegerField(_("founded"), null=True, blank=True)
+    founded_year = models.PositiveSmallIntegerField(
+        _("founded"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1600), MaxValueValidator(current_year)],
+        help_text=_("The year it was founded. Leave empty if not known."),
+    )
     address = models.CharField(_("address"), max_length=300, blank=True)
     email = models.EmailField(_("contact email"), blank=True)
     phone = models.CharField(_("phone"), max_length=50, blank=True)
@@ -86,8 +168,12 @@ class Organisation(PublishableModel):
         default=False,
         help_text=_("Privately held and valued at over US$1 billion."),
     )
-    stock_exchange = models.CharField(_("stock exchange"), max_length=50, blank=True)
-    stock_ticker = models.CharField(_("ticker"), max_length=20, blank=True)
+    stock_exchange = models.CharField(
+        _("stock exchange"), max_length=50, blank=True, help_text=_("e.g. SSE, SZSE, HKEX, NASDAQ")
+    )
+    stock_ticker = models.CharField(
+        _("ticker"), max_length=20, blank=True, help_text=_("Listed organisations have a ticker.")
+    )
     is_listed = models.GeneratedField(
         expression=models.Q(stock_ticker__gt=""),
         output_field=models.BooleanField(),
@@ -112,12 +198,25 @@ class Organisation(PublishableModel):
                 name="organisation_name_unique_ci",
                 violation_error_message=_("An organisation with this name already exists."),
             ),
+            models.CheckConstraint(
+                condition=Q(stock_ticker="") | ~Q(stock_exchange=""),
+                name="organisation_ticker_needs_exchange",
+                violation_error_message=_("Give the stock exchange of the ticker."),
+            ),
         ]
+        # The list filters on published + one facet and sorts by name, newest or founded.
         indexes = [
             models.Index(fields=["is_published", "name"], name="org_published_name"),
-            models.Index(fields=["is_published", "-created_at"], name="org_published_newest"),
+            models.Index(
+                fields=["is_published", "-created_at", "-id"], name="org_published_newest"
+            ),
             models.Index(fields=["is_published", "founded_year"], name="org_published_founded"),
             models.Index(fields=["zone", "name"], name="org_zone_name"),
+            models.Index(fields=["kind", "name"], name="org_kind_name"),
+            # Few organisations are unicorns, listed or featured: small partial indexes.
+            models.Index(fields=["name"], condition=Q(is_unicorn=True), name="org_unicorn_name"),
+            models.Index(fields=["name"], condition=Q(is_listed=True), name="org_listed_name"),
+            models.Index(fields=["name"], condition=Q(is_featured=True), name="org_featured_name"),
         ]
 
     def __str__(self):
@@ -125,3 +224,19 @@ class Organisation(PublishableModel):
 
     def get_absolute_url(self):
         return reverse("directory:detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        super().clean()
+        if self.hospital_beds is not None and self.kind != self.Kind.HOSPITAL:
+            raise ValidationError(
+                {"hospital_beds": _("Only hospitals have hospital beds; leave this empty.")}
+            )
+        if self.stock_exchange and not self.stock_ticker:
+            raise ValidationError({"stock_ticker": _("Give the ticker on this stock exchange.")})
+
+    @property
+    def listing(self):
+        """``EXCHANGE:TICKER`` for listed organisations, else an empty string."""
+        if not self.stock_ticker:
+            return ""
+        return f"{self.stock_exchange}:{self.stock_ticker}"

@@ -1,21 +1,69 @@
-from django.views.generic import ListView
+from django.core.paginator import InvalidPage, Paginator
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views import View
 
+from directory.filters import OrganisationFilter
+from directory.jsonld import organisation_json_ld
 from directory.models import Organisation
 from lifevalley.views import PublishedDetailView
 
 
-class OrganisationListView(ListView):
-    """Placeholder list until the directory issue adds filters and facets."""
+class OrganisationListView(View):
+    """Filter, count facets, paginate, render: a bad filter is a 400, a bad page a 404."""
 
     template_name = "directory/organisation_list.html"
-    context_object_name = "organisations"
     paginate_by = 24
+    http_method_names = ["get", "head", "options"]
 
-    def get_queryset(self):
-        return Organisation.objects.published().for_cards()
+    def get(self, request):
+        now = timezone.now()
+        filterset = OrganisationFilter(
+            request.GET, queryset=Organisation.objects.published(now), now=now
+        )
+        context = {"filter": filterset}
+        if not filterset.is_valid():
+            return render(request, self.template_name, context, status=400)
+        context["facets"] = filterset.facets()
+        context["active_filters"] = filterset.active_filters()
+
+        paginator = Paginator(filterset.qs.for_cards(), self.paginate_by)
+        page_number = request.GET.get("page") or 1
+        try:
+            page = paginator.page(page_number)
+        except InvalidPage:
+            context["page_error"] = _(
+                "There is no page “%(page)s” in these results: they have %(count)s page(s)."
+            ) % {"page": str(page_number)[:20], "count": paginator.num_pages}
+            context["paginator"] = paginator
+            return render(request, self.template_name, context, status=404)
+        context.update(
+            paginator=paginator,
+            page_obj=page,
+            organisations=page.object_list,
+            page_range=paginator.get_elided_page_range(page.number),
+        )
+        return render(request, self.template_name, context)
 
 
 class OrganisationDetailView(PublishedDetailView):
     model = Organisation
     template_name = "directory/organisation_detail.html"
     context_object_name = "organisation"
+    related_shown = 6
+
+    def get_queryset(self):
+        return super().get_queryset().for_cards()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        now = timezone.now()
+        organisation = self.object
+        # A draft zone is not shown (nor linked) on a public page.
+        zone = organisation.zone if organisation.zone and organisation.zone.is_public(now) else None
+        related = Organisation.objects.published(now).related_to(organisation).for_cards()
+        context["zone"] = zone
+        context["related_organisations"] = list(related[: self.related_shown])
+        context["json_ld"] = organisation_json_ld(organisation, zone, self.request)
+        return context

@@ -1,0 +1,198 @@
+"""The directory's one FilterSet: it drives both the list's query and its filter form."""
+
+from dataclasses import dataclass
+
+import django_filters
+from django import forms
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from directory.models import Organisation, Sector
+from zones.models import Zone
+
+Q_MAX_LENGTH = 200  # the header search box has the same maxlength
+
+YES_NO = [("yes", _("Yes")), ("no", _("No"))]
+
+SORTS = {
+    "name": ("name",),
+    "newest": ("-created_at", "-id"),
+    "founded": (F("founded_year").asc(nulls_last=True), "name"),
+}
+SORT_CHOICES = [
+    ("name", _("Name (A–Z)")),
+    ("newest", _("Newest in the directory")),
+    ("founded", _("Year founded (oldest first)")),
+]
+
+# Filters that have facet counts, in the order the form shows them.
+FACETS = ("kind", "sector", "zone", "listed", "unicorn")
+
+
+class OrganisationFilter(django_filters.FilterSet):
+    """``q``, ``kind``, ``sector`` (repeatable), ``zone``, ``listed``, ``unicorn`` and ``sort``.
+
+    Every field refuses values it does not know, so the view can answer 400 with the form's
+    errors instead of silently ignoring a mistyped bookmark.
+    """
+
+    q = django_filters.CharFilter(
+        label=_("Search"),
+        method="filter_q",
+        max_length=Q_MAX_LENGTH,
+        strip=True,
+        widget=forms.SearchInput,
+    )
+    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=Organisation.Kind.choices)
+    # Several sectors select organisations in ANY of them (OR): ticking a second sector widens
+    # the list, which is what the sector facet counts (computed without this filter) promise.
+    sector = django_filters.ModelMultipleChoiceFilter(
+        label=_("Sectors"),
+        queryset=Sector.objects.all(),
+        to_field_name="slug",
+        method="filter_sector",
+    )
+    zone = django_filters.ModelChoiceFilter(
+        label=_("Zone"),
+        queryset=Zone.objects.none(),  # the published zones, set per request in __init__
+        to_field_name="slug",
+    )
+    listed = django_filters.ChoiceFilter(
+        label=_("Listed on a stock exchange"), choices=YES_NO, method="filter_flag"
+    )
+    unicorn = django_filters.ChoiceFilter(
+        label=_("Unicorn"), choices=YES_NO, method="filter_flag"
+    )
+    sort = django_filters.ChoiceFilter(
+        label=_("Sort by"), choices=SORT_CHOICES, method="sort_by", empty_label=None
+    )
+
+    FLAG_FIELDS = {"listed": "is_listed", "unicorn": "is_unicorn"}
+
+    class Meta:
+        model = Organisation
+        fields = []  # all declared above
+
+    def __init__(self, data=None, *args, now=None, **kwargs):
+        super().__init__(data, *args, **kwargs)
+        self.now = now or timezone.now()
+        self.filters["zone"].queryset = Zone.objects.published(self.now)
+        self.form.fields["sort"].required = False
+
+    def filter_q(self, queryset, name, value):
+        return queryset.search(value)
+
+    def filter_sector(self, queryset, name, value):
+        return queryset.in_sectors(value) if value else queryset
+
+    def filter_flag(self, queryset, name, value):
+        return queryset.filter(**{self.FLAG_FIELDS[name]: value == "yes"})
+
+    def sort_by(self, queryset, name, value):
+        return queryset.order_by(*SORTS[value])
+
+    def filter_queryset_without(self, excluded):
+        """The queryset with every active filter except ``excluded`` (and unsorted)."""
+        queryset = self.queryset
+        for name, value in self.form.cleaned_data.items():
+            if name not in (excluded, "sort"):
+                queryset = self.filters[name].filter(queryset, value)
+        return queryset
+
+    def facets(self):
+        """Each facet's options with how many organisations match given the OTHER filters.
+
+        Five aggregate queries, one per facet, plus one each for the sector and zone labels,
+        however many options there are. Facet.options leaves out options that match nothing
+        unless they are selected (so they can be unselected).
+        """
+        data = self.form.cleaned_data
+        selected_sectors = {sector.slug for sector in data.get("sector") or ()}
+        selected_zone = data["zone"].slug if data.get("zone") else ""
+
+        kind_counts = self.filter_queryset_without("kind").kind_counts()
+        sector_counts = self.filter_queryset_without("sector").sector_counts()
+        zones = list(Zone.objects.published(self.now).order_by("order", "name"))
+        zone_counts = self.filter_queryset_without("zone").zone_counts(
+            Zone.objects.published(self.now)
+        )
+        flags = {
+            name: self.filter_queryset_without(name).flag_counts(field)
+            for name, field in self.FLAG_FIELDS.items()
+        }
+        sectors = list(self.filters["sector"].queryset)
+        return [
+            Facet("kind", _("Kind"), "radio", _("Any kind"), [
+                Option(value, label, kind_counts.get(value, 0), value == data.get("kind"))
+                for value, label in Organisation.Kind.choices
+            ]),
+            Facet("sector", _("Sectors"), "checkbox", "", [
+                Option(s.slug, s.name, sector_counts.get(s.slug, 0), s.slug in selected_sectors)
+                for s in sectors
+            ]),
+            Facet("zone", _("Zone"), "radio", _("Any zone"), [
+                Option(z.slug, z.name, zone_counts.get(z.slug, 0), z.slug == selected_zone)
+                for z in zones
+            ]),
+            *(
+                Facet(name, self.filters[name].label, "radio", _("Either"), [
+                    Option(value, label, flags[name][value == "yes"], value == data.get(name))
+                    for value, label in YES_NO
+                ])
+                for name in self.FLAG_FIELDS
+            ),
+        ]
+
+    def active_filters(self):
+        """The chips above the results: one per active value, each removable on its own."""
+        data = self.form.cleaned_data
+        chips = []
+        if data.get("q"):
+            chips.append(Chip("q", _("Search"), data["q"]))
+        if data.get("kind"):
+            chips.append(Chip("kind", _("Kind"), Organisation.Kind(data["kind"]).label))
+        sectors = list(data.get("sector") or ())
+        for sector in sectors:
+            remaining = [other.slug for other in sectors if other != sector]
+            chips.append(Chip("sector", _("Sector"), sector.name, remaining))
+        if data.get("zone"):
+            chips.append(Chip("zone", _("Zone"), data["zone"].name))
+        for name in self.FLAG_FIELDS:
+            if data.get(name):
+                chips.append(Chip(name, self.filters[name].label, dict(YES_NO)[data[name]]))
+        return chips
+
+
+@dataclass
+class Option:
+    value: str
+    label: str
+    count: int
+    selected: bool
+
+
+@dataclass
+class Facet:
+    name: str
+    legend: str
+    input_type: str  # "radio" or "checkbox"
+    any_label: str  # the radio that clears a single-choice facet
+    all_options: list[Option]
+
+    @property
+    def options(self):
+        """Options that match something, and a selected one even if not (to clear it)."""
+        return [option for option in self.all_options if option.count or option.selected]
+
+    @property
+    def any_selected(self):
+        return any(option.selected for option in self.all_options)
+
+
+@dataclass
+class Chip:
+    name: str
+    label: str
+    value: str
+    remaining: list[str] | None = None  # for a repeatable filter: the values that stay

@@ -1,0 +1,108 @@
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from PIL import Image
+
+from directory.models import Organisation
+
+pytestmark = pytest.mark.django_db
+
+CHANGELIST = "/admin/directory/organisation/"
+
+
+def form_data(**overrides):
+    return {
+        "name": "Changping Laboratory", "slug": "changping-laboratory", "kind": "research",
+        "summary": "", "description": "", "sectors": [], "zone": "", "address": "",
+        "logo_alt": "", "website": "", "email": "", "phone": "", "founded_year": "",
+        "stock_exchange": "", "stock_ticker": "", "hospital_beds": "",
+        "is_published": "on", "publish_from_0": "", "publish_from_1": "",
+        "publish_until_0": "", "publish_until_1": "",
+    } | overrides
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["", "?q=beigene", "?is_published__exact=1", "?kind__exact=enterprise", "?listed=yes",
+     "?listed=no", "?is_unicorn__exact=1", "?is_featured__exact=0", "?zone__id__exact=1",
+     "?has_production_plant__exact=1", "?sectors__id__exact=1", "?o=4"],
+)
+def test_organisation_change_list_renders_with_each_filter(admin_client, make_organisation,
+                                                           query):
+    make_organisation(name="BeiGene", stock_exchange="HKEX", stock_ticker="06160")
+    assert admin_client.get(CHANGELIST + query).status_code == 200
+
+
+def test_organisation_change_list_filters_listed(admin_client, make_organisation):
+    make_organisation(name="BeiGene", stock_exchange="HKEX", stock_ticker="06160")
+    make_organisation(name="Changping Laboratory")
+    response = admin_client.get(CHANGELIST + "?listed=yes")
+    assert [o.name for o in response.context["cl"].result_list] == ["BeiGene"]
+
+
+def test_feature_action_features_selected_organisations(admin_client, make_organisation):
+    chosen = make_organisation(name="BeiGene")
+    other = make_organisation(name="SINOVAC")
+    admin_client.post(CHANGELIST, {"action": "feature_selected", "_selected_action": [chosen.pk]})
+    assert list(Organisation.objects.featured()) == [chosen]
+    admin_client.post(CHANGELIST, {"action": "unfeature_selected",
+                                   "_selected_action": [chosen.pk, other.pk]})
+    assert list(Organisation.objects.featured()) == []
+
+
+def test_editor_cannot_publish_organisations(editor_client, make_organisation):
+    draft = make_organisation(is_published=False)
+    editor_client.post(CHANGELIST, {"action": "publish_selected", "_selected_action": [draft.pk]})
+    assert Organisation.objects.get(pk=draft.pk).is_published is False
+    editor_client.post(reverse("admin:directory_organisation_add"), form_data())
+    assert Organisation.objects.get(slug="changping-laboratory").is_published is False
+
+
+def test_publisher_can_publish_organisations(publisher_client, make_organisation):
+    draft = make_organisation(is_published=False)
+    publisher_client.post(CHANGELIST, {"action": "publish_selected",
+                                       "_selected_action": [draft.pk]})
+    assert Organisation.objects.get(pk=draft.pk).is_published is True
+
+
+def test_logo_upload_refuses_a_non_image_with_a_clear_message(admin_client):
+    fake = SimpleUploadedFile("logo.png", b"<svg xmlns='http://www.w3.org/2000/svg'/>",
+                              "image/png")
+    response = admin_client.post(reverse("admin:directory_organisation_add"),
+                                 form_data(logo=fake, logo_alt="Logo"))
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["logo"] == [
+        "Upload a valid image. The file you uploaded was either not an image or a corrupted "
+        "image."
+    ]
+    assert Organisation.objects.count() == 0
+
+
+def test_logo_upload_accepts_a_real_image_and_stores_its_size(admin_client):
+    buffer = io.BytesIO()
+    Image.new("RGB", (120, 80), (10, 120, 90)).save(buffer, format="PNG")
+    logo = SimpleUploadedFile("logo.png", buffer.getvalue(), "image/png")
+    response = admin_client.post(reverse("admin:directory_organisation_add"),
+                                 form_data(logo=logo, logo_alt="Changping Laboratory logo"))
+    assert response.status_code == 302
+    organisation = Organisation.objects.get()
+    assert (organisation.logo_width, organisation.logo_height) == (120, 80)
+
+
+def test_admin_add_refuses_a_duplicate_name_in_other_case(admin_client, make_organisation):
+    make_organisation(name="Changping Laboratory")
+    response = admin_client.post(reverse("admin:directory_organisation_add"),
+                                 form_data(name="CHANGPING LABORATORY", slug="other"))
+    assert response.status_code == 200
+    assert "An organisation with this name already exists." in response.content.decode()
+
+
+def test_sector_and_zone_autocomplete_answer(admin_client, make_sector, make_zone):
+    make_sector(name="Neuroscience")
+    url = reverse("admin:autocomplete") + (
+        "?app_label=directory&model_name=organisation&field_name=sectors&term=neuro"
+    )
+    response = admin_client.get(url)
+    assert [r["text"] for r in response.json()["results"]] == ["Neuroscience"]
