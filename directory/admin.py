@@ -12,6 +12,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from modeltranslation.admin import TranslationAdmin
 
 from directory import csv_io
 from directory.models import Organisation, Sector
@@ -39,10 +40,10 @@ class ImportConfirmForm(forms.Form):
 
 
 @admin.register(Sector)
-class SectorAdmin(admin.ModelAdmin):
+class SectorAdmin(TranslationAdmin):
     list_display = ("name", "slug", "order")
     list_editable = ("order",)
-    search_fields = ("name", "slug")
+    search_fields = ("name_en", "name_zh_hans", "slug")
     prepopulated_fields = {"slug": ("name",)}
 
 
@@ -60,7 +61,7 @@ class ListedFilter(admin.SimpleListFilter):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(PublishableAdmin):
+class OrganisationAdmin(PublishableAdmin, TranslationAdmin):
     list_display = (
         "name",
         "kind",
@@ -83,7 +84,7 @@ class OrganisationAdmin(PublishableAdmin):
     )
     list_select_related = ("zone",)
     list_per_page = 50
-    search_fields = ("name", "slug", "summary", "stock_ticker")
+    search_fields = ("name_en", "name_zh_hans", "slug", "summary_en", "stock_ticker")
     prepopulated_fields = {"slug": ("name",)}
     autocomplete_fields = ("sectors", "zone")
     readonly_fields = ("logo_preview",)

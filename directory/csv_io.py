@@ -6,15 +6,18 @@ that inside one transaction and saves only if no row is rejected, so a bad row c
 """
 
 import csv
+import functools
 import hashlib
 import io
 import re
 from dataclasses import dataclass, field
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models.functions import Lower
+from django.utils import translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -27,9 +30,12 @@ from zones.models import Zone
 COLUMNS = [
     ("slug", "slug"),
     ("name", "name"),
+    ("name_zh_hans", "name_zh_hans"),
     ("kind", "kind"),
     ("summary", "summary"),
+    ("summary_zh_hans", "summary_zh_hans"),
     ("description", "description"),
+    ("description_zh_hans", "description_zh_hans"),
     ("sectors", "sectors"),
     ("zone", "zone"),
     ("website", "website"),
@@ -108,15 +114,18 @@ def export_values(organisation):
 
     return {
         "slug": organisation.slug,
-        "name": organisation.name,
+        "name": organisation.name_en or "",
+        "name_zh_hans": organisation.name_zh_hans or "",
         "kind": organisation.kind,
-        "summary": organisation.summary,
-        "description": organisation.description,
+        "summary": organisation.summary_en or "",
+        "summary_zh_hans": organisation.summary_zh_hans or "",
+        "description": organisation.description_en or "",
+        "description_zh_hans": organisation.description_zh_hans or "",
         "sectors": SECTOR_SEPARATOR.join(sector.slug for sector in organisation.sectors.all()),
         "zone": organisation.zone.slug if organisation.zone else "",
         "website": organisation.website,
         "founded_year": number(organisation.founded_year),
-        "address": organisation.address,
+        "address": organisation.address_en or "",
         "email": organisation.email,
         "phone": organisation.phone,
         "unicorn": yes_no(organisation.is_unicorn),
@@ -141,6 +150,18 @@ def unprotect_cell(value):
     return value
 
 
+def in_english(function):
+    """Plain columns (``name``) are the English texts, whatever language the admin shows."""
+
+    @functools.wraps(function)
+    def wrapper(*args, **kwargs):
+        with translation.override(settings.LANGUAGE_CODE):
+            return function(*args, **kwargs)
+
+    return wrapper
+
+
+@in_english
 def write_csv(organisations, output):
     """Write the header and one row per organisation to a text stream (UTF-8 with a BOM)."""
     output.write("\ufeff")  # lets Excel open Chinese names correctly; import accepts it
@@ -241,6 +262,7 @@ class ImportReport:
         return self.rejected == 0
 
 
+@in_english
 def preview_import(data, *, can_publish):
     """Validate every row of the file; nothing is written. Raises ImportFileError."""
     header, rows = read_csv(data)
@@ -336,6 +358,7 @@ def _kind_value(cell):
     return cell
 
 
+@in_english
 def run_import(data, *, can_publish):
     """Validate and save the whole file in one transaction; a single bad row saves nothing."""
     with transaction.atomic():

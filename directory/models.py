@@ -8,8 +8,9 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
-from lifevalley.images import validate_image
-from lifevalley.models import PublishableModel, PublishableQuerySet
+from lifevalley.images import CheckedImageField
+from lifevalley.models import PublishableModel, PublishableQuerySet, RenditionsMixin
+from lifevalley.search import SearchableQuerySet
 
 
 class Sector(models.Model):
@@ -36,7 +37,7 @@ def current_year():
     return timezone.now().year
 
 
-class OrganisationQuerySet(PublishableQuerySet):
+class OrganisationQuerySet(SearchableQuerySet, PublishableQuerySet):
     def featured(self):
         return self.filter(is_featured=True)
 
@@ -48,24 +49,13 @@ class OrganisationQuerySet(PublishableQuerySet):
         memberships = Organisation.sectors.through.objects.filter(sector__in=sectors)
         return self.filter(pk__in=memberships.values("organisation_id"))
 
-    def search(self, q):
-        """Every word of ``q`` appears in the name, summary, description or a sector name.
-
-        The one place that defines the directory's text search; a later issue swaps in
-        PostgreSQL full-text search here without touching the views or the FilterSet.
-        """
-        queryset = self
-        for word in q.split()[:SEARCH_MAX_WORDS]:
-            in_sector = Organisation.sectors.through.objects.filter(
-                sector__name__icontains=word
-            ).values("organisation_id")
-            queryset = queryset.filter(
-                Q(name__icontains=word)
-                | Q(summary__icontains=word)
-                | Q(description__icontains=word)
-                | Q(pk__in=in_sector)
-            )
-        return queryset
+    def related_search_condition(self, term):
+        """Organisations in a sector whose name (in either language) contains ``term``."""
+        sectors = Sector.objects.filter(
+            Q(name_en__icontains=term) | Q(name_zh_hans__icontains=term)
+        )
+        memberships = Organisation.sectors.through.objects.filter(sector__in=sectors)
+        return Q(pk__in=memberships.values("organisation_id"))
 
     def for_cards(self):
         return self.select_related("zone").prefetch_related("sectors")
@@ -111,10 +101,9 @@ class OrganisationQuerySet(PublishableQuerySet):
         return {True: counts["yes"], False: counts["no"]}
 
 
-SEARCH_MAX_WORDS = 8
 
 
-class Organisation(PublishableModel):
+class Organisation(RenditionsMixin, PublishableModel):
     """A company, institution, university, hospital or public body in the park."""
 
     class Kind(models.TextChoices):
@@ -141,14 +130,7 @@ class Organisation(PublishableModel):
     )
     summary = models.CharField(_("one-line summary"), max_length=300, blank=True)
     description = models.TextField(_("description"), blank=True)
-    logo = models.ImageField(
-        _("logo"),
-        upload_to="logos/%Y/",
-        blank=True,
-        validators=[validate_image],
-        width_field="logo_width",
-        height_field="logo_height",
-    )
+    logo = CheckedImageField(_("logo"), upload_to="logos/%Y/", blank=True)
     logo_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
     logo_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
     logo_alt = models.CharField(_("logo description (alt text)"), max_length=250, blank=True)
@@ -187,6 +169,8 @@ class Organisation(PublishableModel):
     is_featured = models.BooleanField(_("featured"), default=False)
 
     objects = OrganisationQuerySet.as_manager()
+    image_fields = ("logo",)
+    search_fields = {"A": ["name"], "B": ["summary"], "C": ["description"]}
 
     class Meta(PublishableModel.Meta):
         ordering = ["name"]
@@ -227,12 +211,29 @@ class Organisation(PublishableModel):
 
     def clean(self):
         super().clean()
+        self.check_name_is_unique()
         if self.hospital_beds is not None and self.kind != self.Kind.HOSPITAL:
             raise ValidationError(
                 {"hospital_beds": _("Only hospitals have hospital beds; leave this empty.")}
             )
+        if self.logo and not self.logo_alt.strip():
+            raise ValidationError({"logo_alt": _("Describe the logo for screen readers.")})
         if self.stock_exchange and not self.stock_ticker:
             raise ValidationError({"stock_ticker": _("Give the ticker on this stock exchange.")})
+
+    def check_name_is_unique(self):
+        """The case-insensitive name constraint, checked in forms that edit ``name_en``.
+
+        Forms from the translation admin leave out the plain ``name`` field, so Django skips
+        the constraint on it; this gives those forms the same clear message.
+        """
+        others = Organisation.objects.exclude(pk=self.pk)
+        for field in ("name_en", "name_zh_hans"):
+            value = (getattr(self, field, None) or "").strip()
+            if value and others.filter(**{f"{field}__iexact": value}).exists():
+                raise ValidationError(
+                    {field: _("An organisation with this name already exists.")}
+                )
 
     @property
     def listing(self):

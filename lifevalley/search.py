@@ -19,6 +19,7 @@ from django.db.models import Case, F, FloatField, Q, Value, When
 from django.db.models.functions import Greatest
 
 MAX_QUERY_LENGTH = 200
+MAX_TERMS = 8
 WEIGHTS = {"A": 1.0, "B": 0.4, "C": 0.2}
 TRIGRAM_THRESHOLD = 0.6
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
@@ -46,12 +47,16 @@ class SearchableQuerySet:
     """
 
     def search(self, query):
-        terms = query_terms(query)
+        terms = query_terms(query)[:MAX_TERMS]
         if not terms:
             return self.annotate(rank=Value(0.0, output_field=FloatField()))
         if is_postgresql():
             return _postgres_search(self, terms)
         return _substring_search(self, terms)
+
+    def related_search_condition(self, term):
+        """Extra matches through related rows (e.g. sector names); none by default."""
+        return Q()
 
 
 def language_fields(model, name):
@@ -119,7 +124,7 @@ def _postgres_search(queryset, terms):
     )
     substring = Q()
     for term in terms:
-        substring &= _substring_conditions(model, term)
+        substring &= _substring_conditions(model, term) | queryset.related_search_condition(term)
     return (
         queryset.annotate(
             document=vector,
@@ -137,7 +142,7 @@ def _substring_search(queryset, terms):
     model = queryset.model
     condition = Q()
     for term in terms:
-        condition &= _substring_conditions(model, term)
+        condition &= _substring_conditions(model, term) | queryset.related_search_condition(term)
     return (
         queryset.filter(condition)
         .annotate(rank=_substring_rank(model, terms))

@@ -14,8 +14,10 @@ CHANGELIST = "/admin/directory/organisation/"
 
 def form_data(**overrides):
     return {
-        "name": "Changping Laboratory", "slug": "changping-laboratory", "kind": "research",
-        "summary": "", "description": "", "sectors": [], "zone": "", "address": "",
+        "name_en": "Changping Laboratory", "name_zh_hans": "北京昌平实验室",
+        "slug": "changping-laboratory", "kind": "research",
+        "summary_en": "", "summary_zh_hans": "", "description_en": "", "description_zh_hans": "",
+        "sectors": [], "zone": "", "address_en": "", "address_zh_hans": "",
         "logo_alt": "", "website": "", "email": "", "phone": "", "founded_year": "",
         "stock_exchange": "", "stock_ticker": "", "hospital_beds": "",
         "is_published": "on", "publish_from_0": "", "publish_from_1": "",
@@ -74,8 +76,7 @@ def test_logo_upload_refuses_a_non_image_with_a_clear_message(admin_client):
                                  form_data(logo=fake, logo_alt="Logo"))
     assert response.status_code == 200
     assert response.context["adminform"].form.errors["logo"] == [
-        "Upload a valid image. The file you uploaded was either not an image or a corrupted "
-        "image."
+        "This file is not an image we can read. Upload a JPEG, PNG, WebP or GIF."
     ]
     assert Organisation.objects.count() == 0
 
@@ -94,7 +95,7 @@ def test_logo_upload_accepts_a_real_image_and_stores_its_size(admin_client):
 def test_admin_add_refuses_a_duplicate_name_in_other_case(admin_client, make_organisation):
     make_organisation(name="Changping Laboratory")
     response = admin_client.post(reverse("admin:directory_organisation_add"),
-                                 form_data(name="CHANGPING LABORATORY", slug="other"))
+                                 form_data(name_en="CHANGPING LABORATORY", slug="other"))
     assert response.status_code == 200
     assert "An organisation with this name already exists." in response.content.decode()
 

@@ -13,7 +13,7 @@ def test_organisation_name_is_unique_ignoring_case(make_organisation):
     duplicate = Organisation(name="BEIGENE", slug="beigene-2", kind="enterprise")
     with pytest.raises(ValidationError) as error:
         duplicate.full_clean()
-    assert error.value.messages == ["An organisation with this name already exists."]
+    assert set(error.value.messages) == {"An organisation with this name already exists."}
     with pytest.raises(IntegrityError), transaction.atomic():
         duplicate.save()
 
