@@ -3,6 +3,7 @@ from django.utils import timezone
 from django.views.generic import ListView
 
 from directory.models import Organisation
+from events.views import zone_events_context
 from lifevalley.views import PublishedDetailView
 from zones.models import Project, Zone
 
@@ -36,4 +37,5 @@ class ZoneDetailView(PublishedDetailView):
         organisations = Organisation.objects.published(now).in_zone(zone)
         context["organisations"] = list(organisations.for_cards()[: self.organisations_shown])
         context["organisation_count"] = organisations.count()
+        context.update(zone_events_context(zone, now))
         return context

@@ -5,6 +5,7 @@ from django.utils.module_loading import import_string
 DEMO_SEEDERS = [
     "lifevalley.services.seed_park",
     "zones.services.seed_zones",
+    "events.services.seed_events",
 ]
 
 
