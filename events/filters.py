@@ -56,6 +56,18 @@ class EventFilterForm(forms.Form):
         return cleaned
 
 
+FIRST_DATE, LAST_DATE = datetime.date(1900, 1, 1), datetime.date(2199, 12, 31)
+
+
+def validate_date_range(value):
+    if not FIRST_DATE <= value <= LAST_DATE:
+        raise forms.ValidationError(
+            _("Choose a date between %(first)s and %(last)s."),
+            params={"first": FIRST_DATE.isoformat(), "last": LAST_DATE.isoformat()},
+            code="date_out_of_range",
+        )
+
+
 def start_of_day(day):
     return datetime.datetime.combine(day, datetime.time.min, BEIJING)
 
@@ -81,12 +93,12 @@ class EventFilter(django_filters.FilterSet):
     after = django_filters.DateFilter(
         label=_("From"), method="filter_after",
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        input_formats=["%Y-%m-%d"],
+        input_formats=["%Y-%m-%d"], validators=[validate_date_range],
     )
     before = django_filters.DateFilter(
         label=_("Until"), method="filter_before",
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        input_formats=["%Y-%m-%d"],
+        input_formats=["%Y-%m-%d"], validators=[validate_date_range],
     )
 
     class Meta:

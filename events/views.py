@@ -268,7 +268,7 @@ def json_ld(event, parent=None):
         data["superEvent"] = {
             "@type": "Event", "name": parent.title, "url": base + parent.get_absolute_url()
         }
-    if event.registration_url:
+    if event.registration_url and not event.is_cancelled:
         data["offers"] = {"@type": "Offer", "url": event.registration_url}
     text = json.dumps(data, ensure_ascii=False, indent=None, sort_keys=False)
     return mark_safe(text.translate(_json_script_escapes))  # noqa: S308 (escaped above)
