@@ -145,7 +145,7 @@ def test_event_page_json_ld_is_valid_and_escaped(client, make_event, make_venue)
 def test_cancelled_or_postponed_event_says_so_loudly(client, make_event, status, banner):
     event = make_event(status=status, registration_url="https://register.example.com/")
     html = client.get(event.get_absolute_url()).content.decode()
-    assert f'<p class="status-banner' in html
+    assert '<p class="status-banner' in html
     assert f"{banner}:" in html
     listing = client.get(reverse("events:list")).content.decode()
     assert f'<strong class="badge badge-{status}">{banner}</strong>' in listing
