@@ -34,7 +34,7 @@ class SlugChoiceFilter(django_filters.ModelChoiceFilter):
     def __init__(self, *args, what, **kwargs):
         kwargs.setdefault("to_field_name", "slug")
         kwargs["error_messages"] = {
-            "invalid_choice": format_lazy(_("There is no published {} with this slug."), what)
+            "invalid_choice": format_lazy(_("There is no {} with this slug."), what)
         }
         super().__init__(*args, **kwargs)
 

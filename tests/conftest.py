@@ -173,13 +173,14 @@ def next_week_at(hour=9, days=7):
 
 @pytest.fixture
 def make_event(db, make_event_category):
-    """An event (published unless told otherwise), by default next week, 09:00–11:00 Beijing."""
+    """An event (published unless told otherwise): by default next week, two hours long, each
+    one an hour after the one made before it."""
 
     def make(**overrides):
         n = next(_sequence)
         organisers = overrides.pop("organisers", [])
         speakers = overrides.pop("speakers", [])
-        starts_at = overrides.pop("starts_at", None) or next_week_at(days=7 + n % 30)
+        starts_at = overrides.pop("starts_at", None) or next_week_at() + datetime.timedelta(hours=n)
         fields = {
             "title": f"Event {n}",
             "slug": f"event-{n}",

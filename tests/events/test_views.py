@@ -52,7 +52,7 @@ def test_invalid_filter_is_a_400_page_with_the_error(client, published_event):
     assert response.status_code == 400
     html = response.content.decode()
     assert "Some filters could not be understood" in html
-    assert "There is no published zone with this slug." in html
+    assert "There is no zone with this slug." in html
     assert "Enter a valid date." in html
     assert published_event.title not in html
 
