@@ -85,7 +85,7 @@ class EventAdmin(ImagePreviewMixin, PublishableAdmin):
     def cancel_selected(self, request, queryset):
         changed = 0
         with transaction.atomic():
-            for event in queryset.exclude(status=Event.Status.CANCELLED).select_for_update():
+            for event in queryset.exclude(status=Event.Status.CANCELLED).select_for_update(of=("self",)):
                 event.status = Event.Status.CANCELLED
                 event.save()  # bumps SEQUENCE so calendars replace their copy
                 changed += 1

@@ -166,11 +166,10 @@ def test_lines_end_in_crlf_and_fold_at_75_octets_on_character_boundaries(make_ev
 
 
 def test_control_characters_are_stripped_and_text_escaped(make_event):
-    event = make_event(
-        title="Forum\x00 on cells;\x1b genes, and\x07 data\\",
-        description="Line one\r\nLine two\x0b\x0c end",
-        summary="",
-    )
+    event = make_event(summary="")
+    # Set in memory: PostgreSQL itself refuses NUL, but imports and other paths may not.
+    event.title = "Forum\x00 on cells;\x1b genes, and\x07 data\\"
+    event.description = "Line one\r\nLine two\x0b\x0c end"
     data = ical.build_calendar([event], base_url=BASE)
     assert not any(byte < 32 and byte not in (10, 13) for byte in data)
     vevent = only_event(data)
