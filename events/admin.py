@@ -85,7 +85,8 @@ class EventAdmin(ImagePreviewMixin, PublishableAdmin):
     def cancel_selected(self, request, queryset):
         changed = 0
         with transaction.atomic():
-            for event in queryset.exclude(status=Event.Status.CANCELLED).select_for_update(of=("self",)):
+            rows = queryset.exclude(status=Event.Status.CANCELLED).select_for_update(of=("self",))
+            for event in rows:
                 event.status = Event.Status.CANCELLED
                 event.save()  # bumps SEQUENCE so calendars replace their copy
                 changed += 1
