@@ -6,6 +6,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
+from django.core.cache import cache
 from django.db.models import Max, Prefetch, Q
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,8 +15,8 @@ from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import _json_script_escapes
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import condition, require_safe
 from django.views.generic import ListView
 
@@ -322,7 +323,17 @@ def feed_last_modified(now):
     return max(moments) if moments else None
 
 
+FEED_CACHE_SECONDS = 600
+
+
 class FeedResult:
+    """The feed of one request: its validated filter, Last-Modified and bytes.
+
+    The bytes are cached under the filter, language and Last-Modified: any change to an event
+    (or one appearing or leaving by the clock) moves Last-Modified and so the key. Edits to an
+    organisation's or zone's name show up within FEED_CACHE_SECONDS.
+    """
+
     def __init__(self, request):
         self.now = timezone.now()
         self.filterset = EventFilter(
@@ -332,10 +343,17 @@ class FeedResult:
         self.data = None
         self.last_modified = None
         if self.valid:
-            name = calendar_name(self.filterset.describe())
-            events = self.filterset.qs.for_feed(self.now)
-            self.data = ical.build_feed(events, base_url=settings.SITE_URL, name=name)
             self.last_modified = feed_last_modified(self.now)
+            key = "events:feed:" + hashlib.sha256(
+                repr((get_language(), settings.SITE_URL, self.filterset.canonical_query(),
+                      self.last_modified)).encode()
+            ).hexdigest()
+            self.data = cache.get(key)
+            if self.data is None:
+                name = calendar_name(self.filterset.describe())
+                events = self.filterset.qs.for_feed(self.now)
+                self.data = ical.build_feed(events, base_url=settings.SITE_URL, name=name)
+                cache.set(key, self.data, FEED_CACHE_SECONDS)
 
     @property
     def etag(self):
