@@ -1,1 +1,583 @@
-# The events calendar is built in its own issue.
+import datetime
+import uuid
+import zoneinfo
+
+from dateutil import rrule as dateutil_rrule
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.db.models import Q
+from django.db.models.signals import m2m_changed, post_delete
+from django.dispatch import receiver
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+
+from lifevalley.models import ImageAltMixin, PublishableModel, PublishableQuerySet
+
+BEIJING = zoneinfo.ZoneInfo("Asia/Shanghai")
+
+# A bounded series may not expand to more occurrences than this (about 20 years of weekly).
+MAX_OCCURRENCES = 1000
+ALLOWED_FREQUENCIES = {"DAILY", "WEEKLY", "MONTHLY", "YEARLY"}
+
+
+def make_uid():
+    """An iCalendar UID: ASCII, made once, never derived from slug, time or language."""
+    return f"{uuid.uuid4()}@lifevalley"
+
+
+def parse_exception_dates(text):
+    """The skipped dates of a series, one YYYY-MM-DD per line; ValidationError on bad lines."""
+    dates = set()
+    for number, line in enumerate((text or "").splitlines(), start=1):
+        line = line.strip()
+        if not line:
+            continue
+        try:
+            dates.add(datetime.date.fromisoformat(line))
+        except ValueError:
+            raise ValidationError(
+                _("Line %(number)s, “%(line)s”, is not a date in the form YYYY-MM-DD."),
+                params={"number": number, "line": line[:40]},
+                code="bad_exception_date",
+            ) from None
+    return sorted(dates)
+
+
+def normalise_rule(text):
+    """The RRULE value without a leading ``RRULE:`` and surrounding blanks, upper-cased."""
+    text = (text or "").strip()
+    if text.upper().startswith("RRULE:"):
+        text = text[6:]
+    return text.strip().upper()
+
+
+def build_rule(rule_text, dtstart):
+    """A dateutil rrule for ``rule_text`` starting at ``dtstart``; ValueError when invalid."""
+    if any(char in rule_text for char in "\r\n") or ":" in rule_text:
+        raise ValueError("one RRULE value only")
+    parts = dict(part.split("=", 1) for part in rule_text.split(";") if "=" in part)
+    if parts.get("FREQ") not in ALLOWED_FREQUENCIES:
+        raise ValueError("FREQ must be DAILY, WEEKLY, MONTHLY or YEARLY")
+    if "DTSTART" in parts:
+        raise ValueError("DTSTART comes from the event's start")
+    return dateutil_rrule.rrulestr(rule_text, dtstart=dtstart)
+
+
+class EventCategory(models.Model):
+    """The small, editable taxonomy of events: forum, conference, symposium, seminar…"""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["order", "name"]
+        verbose_name = _("event category")
+        verbose_name_plural = _("event categories")
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        FeedState.touch()  # the name is in every feed's CATEGORIES
+
+    def get_absolute_url(self):
+        return reverse("events:list") + f"?category={self.slug}"
+
+
+class Venue(models.Model):
+    """Where events take place: a hall, a hotel, a campus building."""
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("venue")
+        verbose_name_plural = _("venues")
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        is_move = self.pk is not None and Venue.objects.filter(pk=self.pk).exclude(
+            name=self.name, address=self.address
+        ).exists()
+        super().save(*args, **kwargs)
+        if is_move:
+            # A changed place is a change of every event held there (iCal SEQUENCE rises).
+            Event.objects.filter(venue=self).update(
+                sequence=models.F("sequence") + 1, updated_at=timezone.now()
+            )
+            FeedState.touch()
+
+    @property
+    def display(self):
+        return ", ".join(part for part in (self.name, self.address) if part)
+
+
+class FeedState(models.Model):
+    """One row: when anything in the events feeds last changed, including deletions.
+
+    ``changed_at`` only moves forward. Every write to an event (save, delete, organisers)
+    touches it, so the feed's Last-Modified never goes backwards when an event leaves it.
+    """
+
+    changed_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("feed state")
+        verbose_name_plural = _("feed state")
+
+    def __str__(self):
+        return str(self.changed_at)
+
+    @classmethod
+    def touch(cls, when=None):
+        when = when or timezone.now()
+        updated = cls.objects.filter(pk=1, changed_at__lt=when).update(changed_at=when)
+        if not updated:
+            cls.objects.get_or_create(pk=1, defaults={"changed_at": when})
+
+    @classmethod
+    def last_change(cls):
+        return cls.objects.filter(pk=1).values_list("changed_at", flat=True).first()
+
+
+class EventQuerySet(PublishableQuerySet):
+    def upcoming(self, now):
+        """Events (or series) that have not ended yet, soonest first."""
+        return self.filter(
+            Q(series_ends_at__gte=now) | Q(series_ends_at__isnull=True)
+        ).order_by("starts_at", "pk")
+
+    def past(self, now):
+        """Events (or series) that are over, most recent first."""
+        return self.filter(series_ends_at__lt=now).order_by("-starts_at", "-pk")
+
+    def ending_after(self, moment):
+        return self.filter(Q(series_ends_at__gte=moment) | Q(series_ends_at__isnull=True))
+
+    def starting_before(self, moment):
+        return self.filter(starts_at__lt=moment)
+
+    def overlapping(self, start, end):
+        """Events with at least one occurrence that may fall in [start, end)."""
+        return self.starting_before(end).ending_after(start)
+
+    def in_zone(self, zone):
+        return self.filter(zone=zone)
+
+    def organised_by(self, organisation):
+        return self.filter(organisers=organisation)
+
+    def for_cards(self):
+        return self.select_related("category", "venue", "zone")
+
+    def for_feed(self, now):
+        from events.ical import FEED_MAX_EVENTS, FEED_PAST_WINDOW
+
+        organisers = models.Prefetch(
+            "organisers",
+            queryset=_published_organisations(now),
+            to_attr="public_organisers",
+        )
+        return (
+            self.ending_after(now - FEED_PAST_WINDOW)
+            .select_related("category", "venue", "zone")
+            .prefetch_related(organisers)
+            .order_by("starts_at", "pk")[:FEED_MAX_EVENTS]
+        )
+
+
+def _published_organisations(now):
+    from directory.models import Organisation
+
+    return Organisation.objects.published(now).order_by("name")
+
+
+class Event(ImageAltMixin, PublishableModel):
+    """A forum, conference, symposium, seminar or exhibition; once, or repeating by a rule."""
+
+    class Status(models.TextChoices):
+        SCHEDULED = "scheduled", _("Scheduled")
+        POSTPONED = "postponed", _("Postponed")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    class DatePrecision(models.TextChoices):
+        DAY = "day", _("Exact dates")
+        MONTH = "month", _("Month only (exact dates not announced)")
+
+    # Changing any of these changes what a calendar shows: SEQUENCE rises (RFC 5545 3.8.7.4).
+    SEQUENCE_FIELDS = (
+        "starts_at", "ends_at", "is_all_day", "date_precision", "venue_id", "status",
+        "recurrence_rule", "exception_dates",
+    )
+
+    title = models.CharField(_("title"), max_length=250)
+    slug = models.SlugField(_("slug"), max_length=250, unique=True)
+    uid = models.CharField(
+        _("calendar UID"),
+        max_length=100,
+        unique=True,
+        default=make_uid,
+        editable=False,
+        help_text=_("Identifies the event in people's calendars; never changes."),
+    )
+    summary = models.CharField(_("one-line summary"), max_length=300, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    category = models.ForeignKey(
+        EventCategory, verbose_name=_("category"), related_name="events", on_delete=models.PROTECT
+    )
+    starts_at = models.DateTimeField(_("starts"))
+    ends_at = models.DateTimeField(_("ends"))
+    is_all_day = models.BooleanField(
+        _("all day"), default=False, help_text=_("Show dates only, without times.")
+    )
+    date_precision = models.CharField(
+        _("date precision"),
+        max_length=10,
+        choices=DatePrecision.choices,
+        default=DatePrecision.DAY,
+        help_text=_(
+            "Choose “month only” when only the month is known: the event is then shown as "
+            "“November 2023” and spans the whole month in calendars."
+        ),
+    )
+    series_ends_at = models.DateTimeField(
+        _("series ends"),
+        null=True,
+        blank=True,
+        editable=False,
+        db_index=True,
+        help_text=_("End of the last occurrence; empty for a series without an end."),
+    )
+    venue = models.ForeignKey(
+        Venue, verbose_name=_("venue"), related_name="events", on_delete=models.PROTECT,
+        null=True, blank=True,
+    )
+    zone = models.ForeignKey(
+        "zones.Zone", verbose_name=_("zone"), related_name="events", on_delete=models.SET_NULL,
+        null=True, blank=True,
+    )
+    organisers = models.ManyToManyField(
+        "directory.Organisation", verbose_name=_("organisers"), related_name="events", blank=True
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("part of"),
+        related_name="satellites",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        help_text=_("The larger event this is a sub-forum or satellite of."),
+    )
+    registration_url = models.URLField(_("registration link"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.SCHEDULED,
+        db_index=True,
+    )
+    sequence = models.PositiveIntegerField(_("calendar revision (SEQUENCE)"), default=0,
+                                           editable=False)
+    recurrence_rule = models.CharField(
+        _("repeats (RRULE)"),
+        max_length=300,
+        blank=True,
+        help_text=_(
+            "Leave empty for a one-off event. An RFC 5545 rule, e.g. FREQ=WEEKLY;BYDAY=TU;"
+            "COUNT=10 or FREQ=MONTHLY;BYMONTHDAY=15;UNTIL=20261231T000000Z."
+        ),
+    )
+    exception_dates = models.TextField(
+        _("skipped dates"),
+        blank=True,
+        help_text=_("Dates on which a repeating event does not take place, one YYYY-MM-DD a line."),
+    )
+    published_at = models.DateTimeField(_("first published"), null=True, blank=True,
+                                        editable=False)
+
+    objects = EventQuerySet.as_manager()
+
+    class Meta(PublishableModel.Meta):
+        ordering = ["starts_at", "pk"]
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gte=models.F("starts_at")),
+                name="event_ends_after_start",
+                violation_error_message=_("The event cannot end before it starts."),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["is_published", "starts_at"], name="event_published_start"),
+            models.Index(fields=["zone", "starts_at"], name="event_zone_start"),
+            models.Index(fields=["category", "starts_at"], name="event_category_start"),
+            models.Index(fields=["is_published", "-published_at"], name="event_newest"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("events:detail", kwargs={"slug": self.slug})
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._remember_sequence_fields()
+        return instance
+
+    def _remember_sequence_fields(self):
+        self._loaded_sequence_values = {
+            name: self.__dict__.get(name) for name in self.SEQUENCE_FIELDS
+        }
+
+    # Validation -------------------------------------------------------------------------
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.starts_at and self.ends_at and self.ends_at < self.starts_at:
+            errors["ends_at"] = _("The event cannot end before it starts.")
+        self.recurrence_rule = normalise_rule(self.recurrence_rule)
+        if self.recurrence_rule and self.starts_at:
+            try:
+                rule = build_rule(self.recurrence_rule, self._rule_dtstart())
+                if rule._count or rule._until:
+                    count = sum(1 for _ in zip(rule, range(MAX_OCCURRENCES + 1), strict=False))
+                    if count > MAX_OCCURRENCES:
+                        raise ValueError(f"more than {MAX_OCCURRENCES} occurrences")
+            except (ValueError, TypeError, KeyError) as error:
+                errors["recurrence_rule"] = _(
+                    "This is not a valid repeat rule (%(error)s). Example: "
+                    "FREQ=WEEKLY;BYDAY=TU;COUNT=10"
+                ) % {"error": error}
+        try:
+            skipped = parse_exception_dates(self.exception_dates)
+        except ValidationError as error:
+            errors["exception_dates"] = error
+        else:
+            if skipped and not self.recurrence_rule:
+                errors["exception_dates"] = _("Only a repeating event can skip dates.")
+        if self.parent_id and self.pk and self.parent_id == self.pk:
+            errors["parent"] = _("An event cannot be part of itself.")
+        if self.date_precision == self.DatePrecision.MONTH and self.recurrence_rule:
+            errors["date_precision"] = _("A repeating event needs exact dates.")
+        if errors:
+            raise ValidationError(errors)
+
+    # Saving -----------------------------------------------------------------------------
+
+    def save(self, *args, **kwargs):
+        self.recurrence_rule = normalise_rule(self.recurrence_rule)
+        self.normalise_dates()
+        self.series_ends_at = self.compute_series_end()
+        if self.pk is not None and not self._state.adding and self._sequence_fields_changed():
+            self.sequence += 1
+        if self.is_published and self.published_at is None:
+            self.published_at = timezone.now()
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            FeedState.touch()
+        self._remember_sequence_fields()
+
+    def _sequence_fields_changed(self):
+        loaded = getattr(self, "_loaded_sequence_values", None)
+        if loaded is None:
+            row = Event.objects.filter(pk=self.pk).values(*self.SEQUENCE_FIELDS).first()
+            if row is None:
+                return False
+            loaded = row
+        return any(loaded.get(name) != getattr(self, name) for name in self.SEQUENCE_FIELDS)
+
+    def normalise_dates(self):
+        """All-day events run from 00:00 on the first day to 23:59:59 on the last (Beijing)."""
+        if not (self.starts_at and self.ends_at):
+            return
+        first = timezone.localtime(self.starts_at, BEIJING).date()
+        last = timezone.localtime(self.ends_at, BEIJING).date()
+        if self.date_precision == self.DatePrecision.MONTH:
+            self.is_all_day = True
+            first = first.replace(day=1)
+            last = _last_day_of_month(max(first, last.replace(day=1)))
+        if self.is_all_day:
+            self.starts_at = datetime.datetime.combine(first, datetime.time.min, BEIJING)
+            self.ends_at = datetime.datetime.combine(
+                max(first, last), datetime.time(23, 59, 59), BEIJING
+            )
+
+    def compute_series_end(self):
+        if not (self.starts_at and self.ends_at):
+            return None
+        if not self.recurrence_rule:
+            return self.ends_at
+        try:
+            rule = build_rule(self.recurrence_rule, self._rule_dtstart())
+        except (ValueError, TypeError, KeyError):
+            return self.ends_at  # clean() reports it; an invalid rule never repeats
+        if not (rule._count or rule._until):
+            return None
+        occurrences = list(zip(rule, range(MAX_OCCURRENCES), strict=False))
+        if not occurrences:
+            return self.ends_at
+        return self._as_aware(occurrences[-1][0]) + self.duration
+
+    # Occurrences ------------------------------------------------------------------------
+
+    @property
+    def is_repeating(self):
+        return bool(self.recurrence_rule)
+
+    @property
+    def is_cancelled(self):
+        return self.status == self.Status.CANCELLED
+
+    @property
+    def is_month_only(self):
+        return self.date_precision == self.DatePrecision.MONTH
+
+    @property
+    def duration(self):
+        return self.ends_at - self.starts_at
+
+    @property
+    def local_start(self):
+        return timezone.localtime(self.starts_at, BEIJING)
+
+    @property
+    def local_end(self):
+        return timezone.localtime(self.ends_at, BEIJING)
+
+    @cached_property
+    def skipped_dates(self):
+        try:
+            return parse_exception_dates(self.exception_dates)
+        except ValidationError:
+            return []
+
+    @cached_property
+    def rule(self):
+        """The dateutil rule of a repeating event, or None (one-off or invalid rule)."""
+        if not self.recurrence_rule:
+            return None
+        try:
+            return build_rule(self.recurrence_rule, self._rule_dtstart())
+        except (ValueError, TypeError, KeyError):
+            return None
+
+    @property
+    def frequency(self):
+        """DAILY, WEEKLY, MONTHLY or YEARLY for a repeating event, else ''."""
+        if not self.rule:
+            return ""
+        parts = dict(p.split("=", 1) for p in self.recurrence_rule.split(";") if "=" in p)
+        return parts.get("FREQ", "")
+
+    def _rule_dtstart(self):
+        # All-day rules use floating dates (UNTIL may be a plain date); timed rules Beijing time.
+        local = timezone.localtime(self.starts_at, BEIJING)
+        if self.is_all_day:
+            return local.replace(tzinfo=None)
+        return local
+
+    def _as_aware(self, moment):
+        if timezone.is_naive(moment):
+            return moment.replace(tzinfo=BEIJING)
+        return moment
+
+    def occurrences(self, start, end):
+        """(start, end) pairs in Beijing time of the occurrences overlapping [start, end)."""
+        duration = self.duration
+        if self.rule is None:
+            if self.starts_at < end and self.ends_at >= start:
+                return [(self.local_start, self.local_end)]
+            return []
+        skipped = set(self.skipped_dates)
+        window_start = (start - duration).astimezone(BEIJING)
+        window_end = end.astimezone(BEIJING)
+        if self.is_all_day:
+            window_start = window_start.replace(tzinfo=None)
+            window_end = window_end.replace(tzinfo=None)
+        result = []
+        for moment in self.rule.between(window_start, window_end, inc=True):
+            if len(result) >= MAX_OCCURRENCES:
+                break
+            moment = self._as_aware(moment)
+            if moment.date() in skipped or moment >= end:
+                continue
+            if moment + duration < start:
+                continue
+            result.append((moment, moment + duration))
+        return result
+
+    def next_occurrences(self, now, limit=10):
+        if self.rule is None:
+            return [(self.local_start, self.local_end)] if self.ends_at >= now else []
+        horizon = now + datetime.timedelta(days=3 * 366)
+        return self.occurrences(now, horizon)[:limit]
+
+    @property
+    def next_occurrence(self):
+        """The current or next occurrence, for cards; the first one when the series is over."""
+        if self.rule is None:
+            return (self.local_start, self.local_end)
+        upcoming = self.next_occurrences(timezone.now(), limit=1)
+        return upcoming[0] if upcoming else (self.local_start, self.local_end)
+
+    @property
+    def exdates(self):
+        """The skipped occurrence starts, as the iCal EXDATE values (dates or Beijing times)."""
+        if self.is_all_day:
+            return list(self.skipped_dates)
+        start_time = self.local_start.timetz()
+        return [
+            datetime.datetime.combine(day, start_time.replace(tzinfo=None), BEIJING)
+            for day in self.skipped_dates
+        ]
+
+
+def _last_day_of_month(day):
+    following = (day.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+    return following - datetime.timedelta(days=1)
+
+
+class Speaker(models.Model):
+    """A speaker at an event, in programme order."""
+
+    event = models.ForeignKey(
+        Event, verbose_name=_("event"), related_name="speakers", on_delete=models.CASCADE
+    )
+    name = models.CharField(_("name"), max_length=200)
+    role = models.CharField(
+        _("role"), max_length=200, blank=True, help_text=_("e.g. District Mayor, keynote speaker")
+    )
+    affiliation = models.CharField(_("affiliation"), max_length=300, blank=True)
+    talk_title = models.CharField(_("talk title or topic"), max_length=300, blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = _("speaker")
+        verbose_name_plural = _("speakers")
+
+    def __str__(self):
+        return self.name
+
+
+@receiver(post_delete, sender=Event)
+@receiver(post_delete, sender=EventCategory)
+@receiver(post_delete, sender=Venue)
+def _deleted(sender, **kwargs):
+    # Deleting an event (one, or many from the admin) must move the feed's Last-Modified.
+    FeedState.touch()
+
+
+@receiver(m2m_changed, sender=Event.organisers.through)
+def _organisers_changed(sender, action, **kwargs):
+    if action in {"post_add", "post_remove", "post_clear"}:
+        FeedState.touch()

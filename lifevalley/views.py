@@ -9,6 +9,7 @@ from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, TemplateView
 
 from directory.models import Organisation
+from events.models import Event
 from lifevalley.models import KeyFigure, ParkProfile
 from lifevalley.search import clean_query, name_vocabulary, suggest_spelling
 from lifevalley.structured_data import park_organization
@@ -32,9 +33,10 @@ class HomeView(TemplateView):
         return context
 
 
-def upcoming_events_context(now):
-    """Filled in by the events app once it exists; kept separate so the home view stays small."""
-    return {"upcoming_events": []}
+def upcoming_events_context(now, limit=4):
+    """The next few published events for the home page (one query)."""
+    events = Event.objects.published(now).upcoming(now).for_cards()[:limit]
+    return {"upcoming_events": list(events)}
 
 
 class PublishedDetailView(DetailView):

@@ -7,8 +7,10 @@ from decimal import Decimal
 import pytest
 from django.contrib.auth.models import Permission
 from django.core.cache import cache
+from django.utils import timezone
 
 from directory.models import Organisation, Sector
+from events.models import BEIJING, Event, EventCategory, Speaker, Venue
 from lifevalley.models import KeyFigure, ParkProfile
 from zones.models import Project, Zone
 
@@ -139,6 +141,74 @@ def staff_user(db, django_user_model):
 def staff_client(client, staff_user):
     client.force_login(staff_user)
     return client
+
+
+@pytest.fixture
+def make_event_category(db):
+    def make(**overrides):
+        n = next(_sequence)
+        fields = {"name": f"Category {n}", "slug": f"category-{n}", "order": n} | overrides
+        return EventCategory.objects.create(**fields)
+
+    return make
+
+
+@pytest.fixture
+def make_venue(db):
+    def make(**overrides):
+        n = next(_sequence)
+        fields = {"name": f"Hall {n}", "address": f"{n} Life Science Park Road"} | overrides
+        return Venue.objects.create(**fields)
+
+    return make
+
+
+def next_week_at(hour=9, days=7):
+    """A whole hour in Beijing time, ``days`` from today."""
+    today = timezone.localtime(timezone.now(), BEIJING).date()
+    return datetime.datetime.combine(
+        today + datetime.timedelta(days=days), datetime.time(hour), BEIJING
+    )
+
+
+@pytest.fixture
+def make_event(db, make_event_category):
+    """An event (published unless told otherwise): by default next week, two hours long, each
+    one an hour after the one made before it."""
+
+    def make(**overrides):
+        n = next(_sequence)
+        organisers = overrides.pop("organisers", [])
+        speakers = overrides.pop("speakers", [])
+        starts_at = overrides.pop("starts_at", None) or next_week_at() + datetime.timedelta(hours=n)
+        fields = {
+            "title": f"Event {n}",
+            "slug": f"event-{n}",
+            "summary": "A forum in the park",
+            "starts_at": starts_at,
+            "ends_at": starts_at + datetime.timedelta(hours=2),
+            "is_published": True,
+        } | overrides
+        if "category" not in fields:
+            fields["category"] = make_event_category()
+        event = Event.objects.create(**fields)
+        event.organisers.set(organisers)
+        for order, name in enumerate(speakers):
+            Speaker.objects.create(event=event, name=name, order=order)
+        return Event.objects.get(pk=event.pk)
+
+    return make
+
+
+@pytest.fixture
+def published_event(make_event):
+    return make_event(title="Published Forum", slug="published-forum")
+
+
+@pytest.fixture
+def draft_event(make_event):
+    """A draft that could leak: upcoming, in a zone, with an organiser, in every filter."""
+    return make_event(title="Secret Draft Forum", slug="secret-draft-forum", is_published=False)
 
 
 def _client_in_group(client, django_user_model, username, group_name):

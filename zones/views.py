@@ -3,6 +3,7 @@ from django.utils import timezone
 from django.views.generic import ListView
 
 from directory.models import Organisation
+from events.views import zone_events_context
 from lifevalley.models import ParkProfile
 from lifevalley.structured_data import zone_place
 from lifevalley.views import PublishedDetailView
@@ -39,4 +40,5 @@ class ZoneDetailView(PublishedDetailView):
         context["organisations"] = list(organisations.for_cards()[: self.organisations_shown])
         context["organisation_count"] = organisations.count()
         context["structured_data"] = zone_place(zone, ParkProfile.current())
+        context.update(zone_events_context(zone, now))
         return context

@@ -8,6 +8,7 @@ DEMO_SEEDERS = [
     "lifevalley.services.seed_park",
     "zones.services.seed_zones",
     "directory.services.seed_directory",
+    "events.services.seed_events",
 ]
 
 

@@ -1,0 +1,146 @@
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from events.models import Event, EventCategory, Speaker, Venue, make_uid
+from lifevalley.admin import ImagePreviewMixin, PublishableAdmin
+
+
+@admin.register(EventCategory)
+class EventCategoryAdmin(admin.ModelAdmin):
+    list_display = ("name", "slug", "order")
+    list_editable = ("order",)
+    search_fields = ("name",)
+    prepopulated_fields = {"slug": ("name",)}
+
+
+@admin.register(Venue)
+class VenueAdmin(admin.ModelAdmin):
+    list_display = ("name", "address")
+    search_fields = ("name", "address")
+
+
+class SpeakerInline(admin.TabularInline):
+    model = Speaker
+    extra = 1
+    fields = ("order", "name", "role", "affiliation", "talk_title")
+
+
+class TimeframeFilter(admin.SimpleListFilter):
+    title = _("when")
+    parameter_name = "when"
+
+    def lookups(self, request, model_admin):
+        return [("upcoming", _("Upcoming")), ("past", _("Past"))]
+
+    def queryset(self, request, queryset):
+        now = timezone.now()
+        if self.value() == "upcoming":
+            return queryset.upcoming(now)
+        if self.value() == "past":
+            return queryset.past(now)
+        return queryset
+
+
+@admin.register(Event)
+class EventAdmin(ImagePreviewMixin, PublishableAdmin):
+    list_display = ("title", "starts_at", "category", "zone", "status", "is_repeating_display",
+                    "is_published", "sequence")
+    list_filter = ("is_published", TimeframeFilter, "status", "category", "zone", "is_all_day")
+    list_select_related = ("category", "zone")
+    search_fields = ("title", "summary", "venue__name", "uid", "speakers__name")
+    date_hierarchy = "starts_at"
+    prepopulated_fields = {"slug": ("title",)}
+    autocomplete_fields = ("organisers", "parent", "venue", "zone")
+    readonly_fields = ("uid", "sequence", "series_ends_at", "published_at", "image_preview")
+    inlines = [SpeakerInline]
+    actions = ["publish_selected", "unpublish_selected", "cancel_selected", "duplicate_selected"]
+    fieldsets = (
+        (None, {"fields": ("title", "slug", "category", "status", "summary", "description")}),
+        (
+            _("When"),
+            {
+                "fields": ("starts_at", "ends_at", "is_all_day", "date_precision",
+                           "recurrence_rule", "exception_dates", "series_ends_at"),
+                "description": _("Times are Beijing time (Asia/Shanghai)."),
+            },
+        ),
+        (_("Where and who"), {"fields": ("venue", "zone", "organisers", "parent",
+                                         "registration_url")}),
+        (_("Image"), {"fields": ("image", "image_alt", "image_preview")}),
+        (_("Calendar identity"), {"fields": ("uid", "sequence", "published_at"),
+                                  "classes": ("collapse",)}),
+        PublishableAdmin.publication_fieldset,
+    )
+
+    @admin.display(description=_("repeats"), boolean=True)
+    def is_repeating_display(self, obj):
+        return obj.is_repeating
+
+    @admin.action(description=_("Cancel selected events (they stay listed, marked cancelled)"),
+                  permissions=["change"])
+    def cancel_selected(self, request, queryset):
+        changed = 0
+        with transaction.atomic():
+            rows = queryset.exclude(status=Event.Status.CANCELLED).select_for_update(of=("self",))
+            for event in rows:
+                event.status = Event.Status.CANCELLED
+                event.save()  # bumps SEQUENCE so calendars replace their copy
+                changed += 1
+        message = ngettext("%(count)d event cancelled.", "%(count)d events cancelled.", changed)
+        self.message_user(request, message % {"count": changed}, messages.SUCCESS)
+
+    @admin.action(description=_("Duplicate selected events as drafts (e.g. next year's edition)"),
+                  permissions=["add"])
+    def duplicate_selected(self, request, queryset):
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        copies = []
+        with transaction.atomic():
+            for event in queryset.prefetch_related("organisers", "speakers"):
+                copies.append(duplicate_event(event))
+        message = ngettext(
+            "%(count)d draft copy made: %(titles)s.", "%(count)d draft copies made: %(titles)s.",
+            len(copies),
+        )
+        titles = ", ".join(copy.title for copy in copies)
+        self.message_user(request, message % {"count": len(copies), "titles": titles},
+                          messages.SUCCESS)
+
+
+def duplicate_event(event):
+    """A draft copy with a new UID and slug, the same speakers and organisers."""
+    organisers = list(event.organisers.all())
+    speakers = list(event.speakers.all())
+    copy = Event.objects.get(pk=event.pk)
+    copy.pk = None
+    copy._state.adding = True
+    copy.uid = make_uid()
+    copy.slug = _free_slug(event.slug)
+    copy.title = str(_("%(title)s (copy)") % {"title": event.title})[:250]
+    copy.is_published = False
+    copy.published_at = None
+    copy.publish_from = None
+    copy.publish_until = None
+    copy.sequence = 0
+    copy.status = Event.Status.SCHEDULED
+    copy.save()
+    copy.organisers.set(organisers)
+    Speaker.objects.bulk_create(
+        Speaker(event=copy, name=s.name, role=s.role, affiliation=s.affiliation,
+                talk_title=s.talk_title, order=s.order)
+        for s in speakers
+    )
+    return copy
+
+
+def _free_slug(slug):
+    base = slug[:230]
+    for number in range(2, 1000):
+        candidate = f"{base}-copy" if number == 2 else f"{base}-copy-{number}"
+        if not Event.objects.filter(slug=candidate).exists():
+            return candidate
+    return f"{base}-{make_uid()[:8]}"

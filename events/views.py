@@ -1,0 +1,464 @@
+import calendar
+import datetime
+import hashlib
+import json
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.core.cache import cache
+from django.db.models import Max, Prefetch, Q
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import _json_script_escapes
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext as _
+from django.views.decorators.http import condition, require_safe
+from django.views.generic import ListView
+
+from directory.models import Organisation
+from events import ical
+from events.filters import EventFilter
+from events.models import BEIJING, Event, FeedState
+from lifevalley.views import PublishedDetailView
+
+CALENDAR_CONTENT_TYPE = "text/calendar; charset=utf-8"
+# The month grid covers these years; anything else (e.g. 9999/13) is a 404.
+FIRST_YEAR, LAST_YEAR = 1990, 2200
+DAY_CELL_LIMIT = 3
+
+
+# Subscribe links ----------------------------------------------------------------------------
+
+def subscribe_links(params=(), *, name=""):
+    """Links that subscribe a calendar app to the feed with exactly these filter ``params``.
+
+    webcal:// opens Apple Calendar and Thunderbird; Outlook wants the https:// address; Google's
+    link comes last in the template, since Google is unreachable in mainland China.
+    """
+    path = reverse("events:feed")
+    if params:
+        path += "?" + urlencode(list(params))
+    url = settings.SITE_URL + path
+    webcal = "webcal://" + url.split("://", 1)[1]
+    return {
+        "url": url,
+        "webcal": webcal,
+        "outlook": "https://outlook.live.com/calendar/0/addfromweb?"
+        + urlencode({"url": url, "name": name}),
+        "google": "https://calendar.google.com/calendar/r?" + urlencode({"cid": webcal}),
+        "name": name,
+    }
+
+
+def calendar_name(description=""):
+    site = _("Life Valley events")
+    return f"{site} · {description}" if description else site
+
+
+# Lists ----------------------------------------------------------------------------------------
+
+class EventListView(ListView):
+    """Upcoming (soonest first) or past (most recent first) events, filtered and paginated."""
+
+    template_name = "events/event_list.html"
+    context_object_name = "events"
+    paginate_by = 20
+    past = False
+
+    def get(self, request, *args, **kwargs):
+        self.now = timezone.now()
+        published = Event.objects.published(self.now).for_cards()
+        base = published.past(self.now) if self.past else published.upcoming(self.now)
+        self.filterset = EventFilter(request.GET, queryset=base, request=request)
+        if not self.filterset.is_valid():
+            context = {"filter": self.filterset, "past": self.past, "events": []}
+            return render(request, self.template_name, context, status=400)
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return self.filterset.qs
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        page = context["page_obj"]
+        description = self.filterset.describe()
+        context.update(
+            {
+                "filter": self.filterset,
+                "past": self.past,
+                "is_filtered": bool(self.filterset.active()),
+                "filter_description": description,
+                "page_range": context["paginator"].get_elided_page_range(page.number),
+                "subscribe": subscribe_links(
+                    self.filterset.canonical_query(), name=calendar_name(description)
+                ),
+            }
+        )
+        return context
+
+
+# Month grid -----------------------------------------------------------------------------------
+
+@require_safe
+def month_view(request, year, month):
+    if not (FIRST_YEAR <= year <= LAST_YEAR and 1 <= month <= 12):
+        raise Http404(_("The calendar has no such month."))
+    now = timezone.now()
+    first = datetime.date(year, month, 1)
+    following = (first + datetime.timedelta(days=32)).replace(day=1)
+    previous = (first - datetime.timedelta(days=1)).replace(day=1)
+    start = datetime.datetime.combine(first, datetime.time.min, BEIJING)
+    end = datetime.datetime.combine(following, datetime.time.min, BEIJING)
+    events = list(
+        Event.objects.published(now).overlapping(start, end).for_cards().order_by("starts_at", "pk")
+    )
+    by_day = {}
+    month_only = []
+    for event in events:
+        if event.is_month_only:
+            month_only.append(event)
+            continue
+        for occurrence_start, occurrence_end in event.occurrences(start, end):
+            day = max(occurrence_start.date(), first)
+            last = occurrence_end.date()
+            if not event.is_all_day and occurrence_end.time() == datetime.time.min and last > day:
+                last -= datetime.timedelta(days=1)  # ends at midnight: not on the next day
+            while day <= last and day < following:
+                by_day.setdefault(day, []).append(
+                    {"event": event, "start": occurrence_start, "end": occurrence_end}
+                )
+                day += datetime.timedelta(days=1)
+    today = timezone.localtime(now, BEIJING).date()
+    weeks = [
+        [
+            {
+                "date": day,
+                "in_month": day.month == month,
+                "is_today": day == today,
+                "items": by_day.get(day, []) if day.month == month else [],
+            }
+            for day in week
+        ]
+        for week in calendar.Calendar(firstweekday=0).monthdatescalendar(year, month)
+    ]
+    context = {
+        "month": first,
+        "weeks": weeks,
+        "agenda": sorted(by_day.items()),
+        "month_only": month_only,
+        "previous": previous if previous.year >= FIRST_YEAR else None,
+        "next": following if following.year <= LAST_YEAR else None,
+        "today": today,
+        "day_cell_limit": DAY_CELL_LIMIT,
+        "subscribe": subscribe_links(name=calendar_name()),
+    }
+    return render(request, "events/event_month.html", context)
+
+
+@require_safe
+def current_month(request):
+    today = timezone.localtime(timezone.now(), BEIJING).date()
+    return redirect("events:month", year=today.year, month=today.month)
+
+
+# Event page -----------------------------------------------------------------------------------
+
+class EventDetailView(PublishedDetailView):
+    model = Event
+    template_name = "events/event_detail.html"
+    context_object_name = "event"
+
+    def get_queryset(self):
+        now = timezone.now()
+        return (
+            super()
+            .get_queryset()
+            .select_related("category", "venue", "zone", "parent")
+            .prefetch_related(
+                "speakers",
+                Prefetch(
+                    "organisers",
+                    queryset=Organisation.objects.published(now).order_by("name"),
+                    to_attr="public_organisers",
+                ),
+                Prefetch(
+                    "satellites",
+                    queryset=Event.objects.published(now).order_by("starts_at", "pk"),
+                    to_attr="public_satellites",
+                ),
+            )
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        now = timezone.now()
+        event = self.object
+        parent = event.parent if event.parent and event.parent.is_public(now) else None
+        context.update(
+            {
+                "parent": parent,
+                "occurrences": event.next_occurrences(now, limit=10) if event.is_repeating else [],
+                "json_ld": json_ld(event, parent),
+                "subscribe": subscribe_links(name=calendar_name()),
+                "ics_url": reverse("events:ics", kwargs={"slug": event.slug}),
+            }
+        )
+        return context
+
+
+SCHEMA_STATUS = {
+    Event.Status.SCHEDULED: "https://schema.org/EventScheduled",
+    Event.Status.POSTPONED: "https://schema.org/EventPostponed",
+    Event.Status.CANCELLED: "https://schema.org/EventCancelled",
+}
+
+
+def json_ld(event, parent=None):
+    """schema.org Event data, escaped so that no value can close the <script> element."""
+    base = settings.SITE_URL
+
+    def moment(value):
+        local = timezone.localtime(value, BEIJING)
+        return local.date().isoformat() if event.is_all_day else local.isoformat()
+
+    data = {
+        "@context": "https://schema.org",
+        "@type": "Event",
+        "name": event.title,
+        "url": base + event.get_absolute_url(),
+        "startDate": moment(event.starts_at),
+        "endDate": moment(event.ends_at),
+        "eventStatus": SCHEMA_STATUS[event.status],
+        "eventAttendanceMode": "https://schema.org/OfflineEventAttendanceMode",
+    }
+    if event.summary or event.description:
+        data["description"] = event.summary or event.description[:500]
+    if event.venue_id:
+        data["location"] = {
+            "@type": "Place",
+            "name": event.venue.name,
+            "address": event.venue.address or event.venue.name,
+        }
+    elif event.zone_id:
+        data["location"] = {
+            "@type": "Place", "name": event.zone.name, "address": "Changping, Beijing"
+        }
+    if event.image:
+        data["image"] = [base + event.image.url if event.image.url.startswith("/")
+                         else event.image.url]
+    organisers = getattr(event, "public_organisers", [])
+    if organisers:
+        data["organizer"] = [
+            {"@type": "Organization", "name": o.name, "url": base + o.get_absolute_url()}
+            for o in organisers
+        ]
+    speakers = list(event.speakers.all())
+    if speakers:
+        data["performer"] = [
+            {"@type": "Person", "name": s.name}
+            | ({"affiliation": {"@type": "Organization", "name": s.affiliation}}
+               if s.affiliation else {})
+            for s in speakers
+        ]
+    if parent is not None:
+        data["superEvent"] = {
+            "@type": "Event", "name": parent.title, "url": base + parent.get_absolute_url()
+        }
+    if event.registration_url and not event.is_cancelled:
+        data["offers"] = {"@type": "Offer", "url": event.registration_url}
+    text = json.dumps(data, ensure_ascii=False, indent=None, sort_keys=False)
+    return mark_safe(text.translate(_json_script_escapes))  # noqa: S308 (escaped above)
+
+
+# iCalendar ------------------------------------------------------------------------------------
+
+def calendar_response(data, *, filename=None):
+    """``data`` as text/calendar, uncompressed and kept out of search engines."""
+    response = HttpResponse(data, content_type=CALENDAR_CONTENT_TYPE)
+    response["X-Robots-Tag"] = "noindex"
+    # no-transform: proxies must not recompress or rewrite the calendar.
+    response["Cache-Control"] = "public, max-age=900, no-transform"
+    if filename:
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@require_safe
+def event_ics(request, slug):
+    """One event as a one-time .ics copy (no calendar name: Outlook would make a calendar)."""
+    now = timezone.now()
+    organisers = Prefetch(
+        "organisers",
+        queryset=Organisation.objects.published(now).order_by("name"),
+        to_attr="public_organisers",
+    )
+    event = get_object_or_404(
+        Event.objects.published(now).for_cards().prefetch_related(organisers), slug=slug
+    )
+    data = ical.build_calendar([event], base_url=settings.SITE_URL)
+    return calendar_response(data, filename=f"{event.slug}.ics")
+
+
+def feed_last_modified(now):
+    """When any feed last changed. It never goes backwards: FeedState moves on every write and
+    delete; the other terms are the moments events appeared or left by the clock alone
+    (publication window, the feed's past window)."""
+    totals = Event.objects.aggregate(
+        updated=Max("updated_at"),
+        appeared=Max("publish_from", filter=Q(publish_from__lte=now)),
+        expired=Max("publish_until", filter=Q(publish_until__lte=now)),
+        aged_out=Max("series_ends_at", filter=Q(series_ends_at__lte=now - ical.FEED_PAST_WINDOW)),
+    )
+    if totals["aged_out"]:
+        totals["aged_out"] += ical.FEED_PAST_WINDOW
+    moments = [value for value in totals.values() if value]
+    changed = FeedState.last_change()
+    if changed:
+        moments.append(changed)
+    return max(moments) if moments else None
+
+
+FEED_CACHE_SECONDS = 600
+
+
+class FeedResult:
+    """The feed of one request: its validated filter, Last-Modified and bytes.
+
+    The bytes are cached under the filter, language and Last-Modified: any change to an event
+    (or one appearing or leaving by the clock) moves Last-Modified and so the key. Edits to an
+    organisation's or zone's name show up within FEED_CACHE_SECONDS.
+    """
+
+    def __init__(self, request):
+        self.now = timezone.now()
+        self.filterset = EventFilter(
+            request.GET, queryset=Event.objects.published(self.now), request=request
+        )
+        self.valid = self.filterset.is_valid()
+        self.data = None
+        self.last_modified = None
+        if self.valid:
+            self.last_modified = feed_last_modified(self.now)
+            key = "events:feed:" + hashlib.sha256(
+                repr((get_language(), settings.SITE_URL, self.filterset.canonical_query(),
+                      self.last_modified)).encode()
+            ).hexdigest()
+            self.data = cache.get(key)
+            if self.data is None:
+                name = calendar_name(self.filterset.describe())
+                events = self.filterset.qs.for_feed(self.now)
+                self.data = ical.build_feed(events, base_url=settings.SITE_URL, name=name)
+                cache.set(key, self.data, FEED_CACHE_SECONDS)
+
+    @property
+    def etag(self):
+        if self.data is None:
+            return None
+        return '"' + hashlib.sha256(self.data).hexdigest()[:40] + '"'
+
+
+def _feed(request):
+    """Built once per request: the condition callbacks and the view share it."""
+    if not hasattr(request, "_events_feed"):
+        request._events_feed = FeedResult(request)
+    return request._events_feed
+
+
+@require_safe
+@condition(
+    etag_func=lambda request: _feed(request).etag,
+    last_modified_func=lambda request: _feed(request).last_modified,
+)
+def feed_ics(request):
+    """The subscription feed, filtered like /events/ (a bad filter is a 400)."""
+    feed = _feed(request)
+    if not feed.valid:
+        lines = [_("This calendar filter is not valid:")]
+        for field, errors in feed.filterset.errors.items():
+            label = field if field != "__all__" else _("filter")
+            lines.extend(f"{label}: {error}" for error in errors)
+        return HttpResponseBadRequest(
+            "\n".join(lines) + "\n", content_type="text/plain; charset=utf-8"
+        )
+    return calendar_response(feed.data)
+
+
+# News readers ---------------------------------------------------------------------------------
+
+class NewEventsFeed(Feed):
+    """Atom feed of newly published events, newest first."""
+
+    feed_type = Atom1Feed
+    title = gettext_lazy("New events at Life Valley")
+    subtitle = gettext_lazy("Forums, conferences and seminars newly announced by the park.")
+    limit = 30
+
+    def link(self):
+        return reverse("events:list")
+
+    def items(self):
+        return (
+            Event.objects.published()
+            .filter(published_at__isnull=False)
+            .for_cards()
+            .order_by("-published_at", "-pk")[: self.limit]
+        )
+
+    def item_title(self, item):
+        if item.is_cancelled:
+            return _("Cancelled: %(title)s") % {"title": item.title}
+        return item.title
+
+    def item_description(self, item):
+        when = timezone.localtime(item.starts_at, BEIJING).strftime("%Y-%m-%d")
+        return f"{when} · {item.summary}" if item.summary else when
+
+    def item_pubdate(self, item):
+        return max(item.published_at, item.publish_from or item.published_at)
+
+    def item_updateddate(self, item):
+        return item.updated_at
+
+    def item_categories(self, item):
+        return [item.category.name]
+
+    def item_guid(self, item):
+        return f"urn:lifevalley:event:{item.uid}"
+
+    def item_guid_is_permalink(self, item):
+        return False
+
+
+# Upcoming events on other apps' pages -----------------------------------------------------------
+
+UPCOMING_SHOWN = 6
+
+
+def upcoming_context(queryset, now, *, param, value, label):
+    """Context for includes/_upcoming_section.html: the next few events and subscribe links."""
+    params = [(param, value)]
+    return {
+        "upcoming_events": list(queryset.upcoming(now).for_cards()[:UPCOMING_SHOWN]),
+        "events_more_url": reverse("events:list") + "?" + urlencode(params),
+        "subscribe": subscribe_links(params, name=calendar_name(label)),
+    }
+
+
+def zone_events_context(zone, now):
+    return upcoming_context(
+        Event.objects.published(now).in_zone(zone), now, param="zone", value=zone.slug,
+        label=zone.name,
+    )
+
+
+def organisation_events_context(organisation, now):
+    """For the organisation page: render events/includes/_upcoming_for_organisation.html."""
+    return upcoming_context(
+        Event.objects.published(now).organised_by(organisation), now, param="organiser",
+        value=organisation.slug, label=organisation.name,
+    )

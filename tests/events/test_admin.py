@@ -1,0 +1,142 @@
+import pytest
+from django.urls import reverse
+
+from events.models import Event, Speaker
+
+pytestmark = pytest.mark.django_db
+
+CHANGELIST = reverse("admin:events_event_changelist")
+
+
+def form_data(event, **overrides):
+    data = {
+        "title": event.title,
+        "slug": event.slug,
+        "category": event.category_id,
+        "status": event.status,
+        "summary": event.summary,
+        "description": event.description,
+        "starts_at_0": event.local_start.strftime("%Y-%m-%d"),
+        "starts_at_1": event.local_start.strftime("%H:%M:%S"),
+        "ends_at_0": event.local_end.strftime("%Y-%m-%d"),
+        "ends_at_1": event.local_end.strftime("%H:%M:%S"),
+        "date_precision": event.date_precision,
+        "recurrence_rule": event.recurrence_rule,
+        "exception_dates": event.exception_dates,
+        "venue": "",
+        "zone": "",
+        "parent": "",
+        "registration_url": "",
+        "image_alt": "",
+        "is_published": "on",
+        "publish_from_0": "",
+        "publish_from_1": "",
+        "publish_until_0": "",
+        "publish_until_1": "",
+        "speakers-TOTAL_FORMS": "0",
+        "speakers-INITIAL_FORMS": "0",
+        "speakers-MIN_NUM_FORMS": "0",
+        "speakers-MAX_NUM_FORMS": "1000",
+    }
+    return data | overrides
+
+
+def test_admin_pages_render(admin_client, make_event):
+    event = make_event(speakers=["Junying Yuan"])
+    for query in ["", "?when=upcoming", "?when=past", "?status__exact=cancelled",
+                  "?q=forum", f"?starts_at__year={event.local_start.year}"]:
+        assert admin_client.get(CHANGELIST + query).status_code == 200
+    change = admin_client.get(reverse("admin:events_event_change", args=[event.pk]))
+    html = change.content.decode()
+    assert "Junying Yuan" in html
+    assert event.uid in html
+    for name in ("add", "changelist"):
+        for model in ("eventcategory", "venue"):
+            assert admin_client.get(reverse(f"admin:events_{model}_{name}")).status_code == 200
+
+
+def test_admin_refuses_an_end_before_the_start_with_a_clear_message(admin_client, make_event):
+    event = make_event()
+    data = form_data(event, ends_at_0=(event.local_start.date().replace(year=2000)).isoformat())
+    response = admin_client.post(reverse("admin:events_event_change", args=[event.pk]), data)
+    assert response.status_code == 200
+    assert "The event cannot end before it starts." in response.content.decode()
+
+
+def test_admin_refuses_a_bad_rule(admin_client, make_event):
+    event = make_event()
+    data = form_data(event, recurrence_rule="FREQ=WEEKLY;BYDAY=XX")
+    response = admin_client.post(reverse("admin:events_event_change", args=[event.pk]), data)
+    assert response.status_code == 200
+    assert "This is not a valid repeat rule" in response.content.decode()
+
+
+def test_admin_edit_moves_event_and_bumps_sequence(admin_client, make_event):
+    event = make_event()
+    data = form_data(event, starts_at_1="10:00:00", ends_at_1="12:00:00")
+    response = admin_client.post(reverse("admin:events_event_change", args=[event.pk]), data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    event.refresh_from_db()
+    assert (event.local_start.hour, event.sequence) == (10, 1)
+
+
+def test_cancel_action_keeps_the_event_and_bumps_sequence(publisher_client, make_event):
+    event = make_event()
+    publisher_client.post(CHANGELIST, {"action": "cancel_selected",
+                                       "_selected_action": [event.pk]})
+    event = Event.objects.get(pk=event.pk)
+    assert (event.status, event.sequence, event.is_published) == ("cancelled", 1, True)
+
+
+def test_duplicate_action_makes_a_draft_with_new_identity(publisher_client, make_event,
+                                                          make_organisation):
+    organiser = make_organisation()
+    event = make_event(title="Forum 2023", slug="forum-2023", organisers=[organiser],
+                       speakers=["Zhi Xianwei", "Qiang Liu"], status="cancelled")
+    publisher_client.post(CHANGELIST, {"action": "duplicate_selected",
+                                       "_selected_action": [event.pk]})
+    copy = Event.objects.exclude(pk=event.pk).get()
+    assert copy.slug == "forum-2023-copy"
+    assert copy.title == "Forum 2023 (copy)"
+    assert copy.uid != event.uid
+    assert (copy.is_published, copy.published_at, copy.sequence, copy.status) == (
+        False, None, 0, "scheduled"
+    )
+    assert list(copy.organisers.all()) == [organiser]
+    assert list(Speaker.objects.filter(event=copy).values_list("name", flat=True)) == [
+        "Zhi Xianwei", "Qiang Liu"
+    ]
+    publisher_client.post(CHANGELIST, {"action": "duplicate_selected",
+                                       "_selected_action": [event.pk]})
+    assert Event.objects.filter(slug="forum-2023-copy-3").exists()
+
+
+def test_editors_cannot_publish_but_publishers_can(editor_client, make_event):
+    event = make_event(is_published=False)
+    editor_client.post(CHANGELIST, {"action": "publish_selected",
+                                    "_selected_action": [event.pk]})
+    assert Event.objects.get(pk=event.pk).is_published is False
+
+
+def test_publish_action_publishes_through_save(publisher_client, make_event):
+    event = make_event(is_published=False)
+    publisher_client.post(CHANGELIST, {"action": "publish_selected",
+                                       "_selected_action": [event.pk]})
+    event = Event.objects.get(pk=event.pk)
+    assert event.is_published is True
+    assert event.published_at is not None
+
+
+def test_autocomplete_for_parent_event_and_organisers(admin_client, make_event,
+                                                      make_organisation):
+    make_event(title="International Forum on Life Science")
+    make_organisation(name="Changping Laboratory")
+    url = reverse("admin:autocomplete")
+    parent = admin_client.get(url, {"app_label": "events", "model_name": "event",
+                                    "field_name": "parent", "term": "International"})
+    assert [r["text"] for r in parent.json()["results"]] == [
+        "International Forum on Life Science"
+    ]
+    organisers = admin_client.get(url, {"app_label": "events", "model_name": "event",
+                                        "field_name": "organisers", "term": "Changping"})
+    assert [r["text"] for r in organisers.json()["results"]] == ["Changping Laboratory"]
