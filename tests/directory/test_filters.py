@@ -37,7 +37,7 @@ def names(response):
         ("", ["BeiGene", "Beijing GoBroad Hospital", "Chinese Institute for Brain Research",
               "NeuroLink Devices", "SINOVAC"]),
         ("q=brain", ["Chinese Institute for Brain Research"]),
-        ("q=neuroscience", ["Chinese Institute for Brain Research", "NeuroLink Devices"]),
+        ("q=neuroscience&sort=name", ["Chinese Institute for Brain Research", "NeuroLink Devices"]),
         ("kind=research", ["Chinese Institute for Brain Research"]),
         ("sector=vaccines", ["SINOVAC"]),
         ("sector=vaccines&sector=neuroscience",
