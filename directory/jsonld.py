@@ -1,11 +1,7 @@
 """Schema.org ``Organization`` data for an organisation page, as JSON-LD."""
 
-import json
-
-from django.core.serializers.json import DjangoJSONEncoder
-from django.utils.safestring import mark_safe
-
 from directory.models import Organisation
+from lifevalley.images import largest_rendition_url
 
 SCHEMA_TYPES = {
     Organisation.Kind.ENTERPRISE: "Corporation",
@@ -15,11 +11,6 @@ SCHEMA_TYPES = {
     Organisation.Kind.PUBLIC_BODY: "GovernmentOrganization",
     Organisation.Kind.SERVICE_PROVIDER: "Organization",
 }
-
-# Inside <script> only "<", ">" and "&" could end the element or start a comment; JSON lets
-# us write them as \u escapes, so no text an editor types can break out of the tag.
-SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
-
 
 def organisation_data(organisation, zone, request):
     """The schema.org dictionary; ``zone`` is the organisation's zone if it is public."""
@@ -34,8 +25,9 @@ def organisation_data(organisation, zone, request):
     }
     if organisation.summary:
         data["description"] = organisation.summary
-    if organisation.logo:
-        data["logo"] = request.build_absolute_uri(organisation.logo.url)
+    logo = largest_rendition_url(organisation.logo, organisation.logo_width)
+    if logo:
+        data["logo"] = request.build_absolute_uri(logo)
     if organisation.founded_year:
         data["foundingDate"] = str(organisation.founded_year)
     if organisation.email:
@@ -56,11 +48,3 @@ def organisation_data(organisation, zone, request):
             "url": request.build_absolute_uri(zone.get_absolute_url()),
         }
     return data
-
-
-def organisation_json_ld(organisation, zone, request):
-    """The data as JSON that is safe to place inside ``<script type="application/ld+json">``."""
-    text = json.dumps(
-        organisation_data(organisation, zone, request), cls=DjangoJSONEncoder, ensure_ascii=False
-    )
-    return mark_safe(text.translate(SCRIPT_ESCAPES))  # noqa: S308 - escaped just above

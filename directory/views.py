@@ -5,8 +5,9 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from directory.filters import OrganisationFilter
-from directory.jsonld import organisation_json_ld
+from directory.jsonld import organisation_data
 from directory.models import Organisation
+from events.views import organisation_events_context
 from lifevalley.views import PublishedDetailView
 
 
@@ -65,5 +66,6 @@ class OrganisationDetailView(PublishedDetailView):
         related = Organisation.objects.published(now).related_to(organisation).for_cards()
         context["zone"] = zone
         context["related_organisations"] = list(related[: self.related_shown])
-        context["json_ld"] = organisation_json_ld(organisation, zone, self.request)
+        context["structured_data"] = organisation_data(organisation, zone, self.request)
+        context.update(organisation_events_context(organisation, now))
         return context

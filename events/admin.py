@@ -4,26 +4,27 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
 from events.models import Event, EventCategory, Speaker, Venue, make_uid
 from lifevalley.admin import ImagePreviewMixin, PublishableAdmin
 
 
 @admin.register(EventCategory)
-class EventCategoryAdmin(admin.ModelAdmin):
+class EventCategoryAdmin(TranslationAdmin):
     list_display = ("name", "slug", "order")
     list_editable = ("order",)
-    search_fields = ("name",)
+    search_fields = ("name_en", "name_zh_hans")
     prepopulated_fields = {"slug": ("name",)}
 
 
 @admin.register(Venue)
-class VenueAdmin(admin.ModelAdmin):
+class VenueAdmin(TranslationAdmin):
     list_display = ("name", "address")
-    search_fields = ("name", "address")
+    search_fields = ("name_en", "name_zh_hans", "address_en")
 
 
-class SpeakerInline(admin.TabularInline):
+class SpeakerInline(TranslationTabularInline):
     model = Speaker
     extra = 1
     fields = ("order", "name", "role", "affiliation", "talk_title")
@@ -46,12 +47,14 @@ class TimeframeFilter(admin.SimpleListFilter):
 
 
 @admin.register(Event)
-class EventAdmin(ImagePreviewMixin, PublishableAdmin):
+class EventAdmin(ImagePreviewMixin, PublishableAdmin, TranslationAdmin):
     list_display = ("title", "starts_at", "category", "zone", "status", "is_repeating_display",
                     "is_published", "sequence")
     list_filter = ("is_published", TimeframeFilter, "status", "category", "zone", "is_all_day")
     list_select_related = ("category", "zone")
-    search_fields = ("title", "summary", "venue__name", "uid", "speakers__name")
+    search_fields = (
+        "title_en", "title_zh_hans", "summary_en", "venue__name_en", "uid", "speakers__name"
+    )
     date_hierarchy = "starts_at"
     prepopulated_fields = {"slug": ("title",)}
     autocomplete_fields = ("organisers", "parent", "venue", "zone")

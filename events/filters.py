@@ -3,7 +3,6 @@ import re
 
 import django_filters
 from django import forms
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
@@ -106,10 +105,10 @@ class EventFilter(django_filters.FilterSet):
         fields = []
 
     def search(self, queryset, name, value):
-        return queryset.filter(
-            Q(title__icontains=value) | Q(summary__icontains=value)
-            | Q(description__icontains=value) | Q(venue__name__icontains=value)
-        )
+        """The site's search machinery, keeping the list's own (chronological) order."""
+        ordering = queryset.query.order_by
+        found = queryset.search(value)
+        return found.order_by(*ordering) if ordering else found
 
     def filter_after(self, queryset, name, value):
         """Events still running on or after the start of that day (Beijing time)."""

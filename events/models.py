@@ -14,6 +14,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from lifevalley.models import ImageAltMixin, PublishableModel, PublishableQuerySet
+from lifevalley.search import SearchableQuerySet
 
 BEIJING = zoneinfo.ZoneInfo("Asia/Shanghai")
 
@@ -148,7 +149,16 @@ class FeedState(models.Model):
         return cls.objects.filter(pk=1).values_list("changed_at", flat=True).first()
 
 
-class EventQuerySet(PublishableQuerySet):
+class EventQuerySet(SearchableQuerySet, PublishableQuerySet):
+    def related_search_condition(self, term):
+        """Events at a venue, or with a speaker, whose name contains ``term``."""
+        speakers = Speaker.objects.filter(name__icontains=term).values("event_id")
+        return (
+            Q(venue__name_en__icontains=term)
+            | Q(venue__name_zh_hans__icontains=term)
+            | Q(pk__in=speakers)
+        )
+
     def upcoming(self, now):
         """Events (or series) that have not ended yet, soonest first."""
         return self.filter(
@@ -301,6 +311,7 @@ class Event(ImageAltMixin, PublishableModel):
                                         editable=False)
 
     objects = EventQuerySet.as_manager()
+    search_fields = {"A": ["title"], "B": ["summary"], "C": ["description"]}
 
     class Meta(PublishableModel.Meta):
         ordering = ["starts_at", "pk"]

@@ -1,7 +1,6 @@
 import calendar
 import datetime
 import hashlib
-import json
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -13,8 +12,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
-from django.utils.html import _json_script_escapes
-from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import condition, require_safe
@@ -24,6 +21,7 @@ from directory.models import Organisation
 from events import ical
 from events.filters import EventFilter
 from events.models import BEIJING, Event, FeedState
+from lifevalley.images import largest_rendition_url
 from lifevalley.views import PublishedDetailView
 
 CALENDAR_CONTENT_TYPE = "text/calendar; charset=utf-8"
@@ -203,7 +201,7 @@ class EventDetailView(PublishedDetailView):
             {
                 "parent": parent,
                 "occurrences": event.next_occurrences(now, limit=10) if event.is_repeating else [],
-                "json_ld": json_ld(event, parent),
+                "structured_data": event_structured_data(event, parent),
                 "subscribe": subscribe_links(name=calendar_name()),
                 "ics_url": reverse("events:ics", kwargs={"slug": event.slug}),
             }
@@ -218,8 +216,8 @@ SCHEMA_STATUS = {
 }
 
 
-def json_ld(event, parent=None):
-    """schema.org Event data, escaped so that no value can close the <script> element."""
+def event_structured_data(event, parent=None):
+    """schema.org Event data for the page (rendered by the ``json_ld`` tag in base.html)."""
     base = settings.SITE_URL
 
     def moment(value):
@@ -248,9 +246,9 @@ def json_ld(event, parent=None):
         data["location"] = {
             "@type": "Place", "name": event.zone.name, "address": "Changping, Beijing"
         }
-    if event.image:
-        data["image"] = [base + event.image.url if event.image.url.startswith("/")
-                         else event.image.url]
+    image = largest_rendition_url(event.image, event.image_width)
+    if image:
+        data["image"] = [base + image if image.startswith("/") else image]
     organisers = getattr(event, "public_organisers", [])
     if organisers:
         data["organizer"] = [
@@ -271,8 +269,7 @@ def json_ld(event, parent=None):
         }
     if event.registration_url and not event.is_cancelled:
         data["offers"] = {"@type": "Offer", "url": event.registration_url}
-    text = json.dumps(data, ensure_ascii=False, indent=None, sort_keys=False)
-    return mark_safe(text.translate(_json_script_escapes))  # noqa: S308 (escaped above)
+    return data
 
 
 # iCalendar ------------------------------------------------------------------------------------

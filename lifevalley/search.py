@@ -168,10 +168,12 @@ def suggest_spelling(query, vocabulary):
     return " ".join(corrected) if changed else None
 
 
-def name_vocabulary(queryset, field="name"):
-    """Distinct words of the (English) names, for spelling suggestions; one query."""
+def name_vocabulary(queryset):
+    """Distinct words of the English names (or titles), for spelling suggestions; one query."""
+    model = queryset.model
+    field = language_fields(model, model.search_fields["A"][0])[0]
     words = set()
-    for name in queryset.values_list(f"{field}", flat=True).iterator(chunk_size=2000):
+    for name in queryset.values_list(field, flat=True).iterator(chunk_size=2000):
         words.update(re.findall(r"[A-Za-z][A-Za-z\-]{2,}", name or ""))
     return words
 

@@ -4,6 +4,8 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
+from directory.models import Organisation
+from events.models import Event
 from zones.models import Project, Zone
 
 
@@ -19,6 +21,10 @@ class SearchSection:
 
 
 SECTIONS = [
+    SearchSection(
+        "organisations", _("Organisations"), Organisation, "lifevalley/search/_organisation.html"
+    ),
+    SearchSection("events", _("Events"), Event, "lifevalley/search/_event.html"),
     SearchSection("zones", _("Zones"), Zone, "lifevalley/search/_zone.html"),
     SearchSection(
         "projects", _("Development projects"), Project, "lifevalley/search/_project.html"

@@ -28,7 +28,7 @@ class PublishedSitemap(LocalizedSitemap):
 
 class StaticPagesSitemap(LocalizedSitemap):
     changefreq = "daily"
-    url_names = ["home", "zones:list", "directory:list", "accessibility"]
+    url_names = ["home", "zones:list", "directory:list", "events:list", "accessibility"]
 
     def items(self):
         return self.url_names
@@ -38,6 +38,13 @@ class StaticPagesSitemap(LocalizedSitemap):
 
 
 def sitemaps():
+    from directory.sitemaps import OrganisationSitemap
+    from events.sitemaps import EventSitemap
     from zones.sitemaps import ZoneSitemap
 
-    return {"pages": StaticPagesSitemap, "zones": ZoneSitemap}
+    return {
+        "pages": StaticPagesSitemap,
+        "zones": ZoneSitemap,
+        "organisations": OrganisationSitemap,
+        "events": EventSitemap,
+    }

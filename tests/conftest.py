@@ -5,9 +5,10 @@ import itertools
 from decimal import Decimal
 
 import pytest
+from django.conf import settings as django_settings
 from django.contrib.auth.models import Permission
 from django.core.cache import cache
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from directory.models import Organisation, Sector
 from events.models import BEIJING, Event, EventCategory, Speaker, Venue
@@ -25,7 +26,10 @@ def _isolated_cache_and_media(settings, tmp_path):
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     cache.clear()
+    # Each test starts in English, as a fresh request to an unprefixed URL would.
+    translation.activate(django_settings.LANGUAGE_CODE)
     yield
+    translation.deactivate()
     cache.clear()
 
 

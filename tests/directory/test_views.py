@@ -283,7 +283,8 @@ def test_directory_query_count_is_fixed(client, django_assert_num_queries, make_
 
 
 def test_organisation_page_query_count_is_fixed(client, django_assert_num_queries, make_zone,
-                                                make_sector, make_organisation, park_profile):
+                                                make_sector, make_organisation, make_event,
+                                                park_profile):
     zone = make_zone()
     shared = make_sector()
     subject = make_organisation(zone=zone, sectors=[shared])
@@ -292,13 +293,15 @@ def test_organisation_page_query_count_is_fixed(client, django_assert_num_querie
         for _ in range(count):
             subject.sectors.add(make_sector())
             make_organisation(zone=make_zone(), sectors=[shared, make_sector()])
+            make_event(organisers=[subject])
 
     grow(1)
     client.get(subject.get_absolute_url())
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         response = client.get(subject.get_absolute_url())
     assert len(response.context["related_organisations"]) == 1
+    assert len(response.context["upcoming_events"]) == 1
     grow(3)
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         response = client.get(subject.get_absolute_url())
     assert len(response.context["related_organisations"]) == 4

@@ -10,12 +10,15 @@ CHANGELIST = reverse("admin:events_event_changelist")
 
 def form_data(event, **overrides):
     data = {
-        "title": event.title,
+        "title_en": event.title,
+        "title_zh_hans": "",
         "slug": event.slug,
         "category": event.category_id,
         "status": event.status,
-        "summary": event.summary,
-        "description": event.description,
+        "summary_en": event.summary,
+        "summary_zh_hans": "",
+        "description_en": event.description,
+        "description_zh_hans": "",
         "starts_at_0": event.local_start.strftime("%Y-%m-%d"),
         "starts_at_1": event.local_start.strftime("%H:%M:%S"),
         "ends_at_0": event.local_end.strftime("%Y-%m-%d"),

@@ -1,0 +1,23 @@
+from modeltranslation.translator import TranslationOptions, register
+
+from events.models import Event, EventCategory, Speaker, Venue
+
+
+@register(EventCategory)
+class EventCategoryTranslation(TranslationOptions):
+    fields = ("name",)
+
+
+@register(Venue)
+class VenueTranslation(TranslationOptions):
+    fields = ("name", "address")
+
+
+@register(Event)
+class EventTranslation(TranslationOptions):
+    fields = ("title", "summary", "description")
+
+
+@register(Speaker)
+class SpeakerTranslation(TranslationOptions):
+    fields = ("role", "affiliation", "talk_title")
