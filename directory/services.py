@@ -9,19 +9,43 @@ from directory.models import Organisation, Sector
 from lifevalley.demo_images import monogram
 from zones.models import Zone
 
+# Chinese names of the sectors the demo and benchmark data use: standard terms of the field.
+SECTOR_NAMES_ZH = {
+    "Artificial intelligence": "人工智能",
+    "Brain-computer interfaces": "脑机接口",
+    "Cell and gene therapy": "细胞与基因治疗",
+    "Clinical research": "临床研究",
+    "Digital medicine": "数字医疗",
+    "High-end diagnostics": "高端诊断",
+    "Implant technology": "植入技术",
+    "Innovative drugs": "创新药",
+    "Life sciences research": "生命科学研究",
+    "Medical devices": "医疗器械",
+    "Neuroscience": "神经科学",
+    "Nutritional services": "营养服务",
+    "Oncology": "肿瘤",
+    "Pharmaceutical manufacturing": "药品生产",
+    "Protein science": "蛋白质科学",
+    "Scientifically based cosmetics": "科学化妆品",
+    "Synthetic biology": "合成生物学",
+    "Vaccines": "疫苗",
+}
+
 
 def ensure_sectors(names):
     """The sectors with these names, creating the missing ones (existing rows are left alone)."""
     sectors = []
     for name in names:
         sector, _created = Sector.objects.get_or_create(
-            slug=slugify(name), defaults={"name": name}
+            slug=slugify(name),
+            defaults={"name_en": name, "name_zh_hans": SECTOR_NAMES_ZH.get(name)},
         )
         sectors.append(sector)
     return sectors
 
 
 # Every organisation the source article names (../shared/seed/facts.md), with only the facts
+# (Chinese names only where the name is certain; the others fall back to English)
 # it gives: no founding years, bed counts or tickers it does not state.
 CORE_ZONE = "life-science-park"
 Kind = Organisation.Kind
@@ -31,6 +55,7 @@ NATIONAL_INSTITUTION = (
 DEMO_ORGANISATIONS = [
     {
         "name": "BeiGene",
+        "name_zh_hans": "百济神州",
         "kind": Kind.ENTERPRISE,
         "summary": "A Chinese company that has expanded globally, developer of a US FDA-approved "
         "anti-cancer drug.",
@@ -43,6 +68,7 @@ DEMO_ORGANISATIONS = [
     },
     {
         "name": "SINOVAC",
+        "name_zh_hans": "科兴",
         "kind": Kind.ENTERPRISE,
         "summary": "Building the SINOVAC High Precision Achievement Transformation Base in "
         "the park.",
@@ -54,6 +80,7 @@ DEMO_ORGANISATIONS = [
     },
     {
         "name": "Novartis Pharmaceuticals",
+        "name_zh_hans": "诺华",
         "kind": Kind.ENTERPRISE,
         "summary": "A global pharmaceutical company with a production plant in the park.",
         "sectors": ["Pharmaceutical manufacturing"],
@@ -62,6 +89,7 @@ DEMO_ORGANISATIONS = [
     },
     {
         "name": "Novo Nordisk",
+        "name_zh_hans": "诺和诺德",
         "kind": Kind.ENTERPRISE,
         "summary": "A global pharmaceutical company with a production plant in the park.",
         "sectors": ["Pharmaceutical manufacturing"],
@@ -70,6 +98,7 @@ DEMO_ORGANISATIONS = [
     },
     {
         "name": "Changping Laboratory",
+        "name_zh_hans": "北京昌平实验室",
         "kind": Kind.RESEARCH_INSTITUTION,
         "summary": NATIONAL_INSTITUTION,
         "sectors": ["Life sciences research"],
@@ -78,6 +107,7 @@ DEMO_ORGANISATIONS = [
     },
     {
         "name": "Beijing Institute of Life Sciences",
+        "name_zh_hans": "北京生命科学研究所",
         "kind": Kind.RESEARCH_INSTITUTION,
         "summary": NATIONAL_INSTITUTION,
         "sectors": ["Life sciences research"],
@@ -85,6 +115,7 @@ DEMO_ORGANISATIONS = [
     },
     {
         "name": "Chinese Institute for Brain Research",
+        "name_zh_hans": "北京脑科学与类脑研究所",
         "kind": Kind.RESEARCH_INSTITUTION,
         "summary": NATIONAL_INSTITUTION,
         "sectors": ["Neuroscience", "Life sciences research"],
@@ -93,6 +124,7 @@ DEMO_ORGANISATIONS = [
     },
     {
         "name": "National Center for Protein Sciences – Beijing",
+        "name_zh_hans": "国家蛋白质科学中心（北京）",
         "slug": "national-center-for-protein-sciences-beijing",
         "kind": Kind.RESEARCH_INSTITUTION,
         "summary": NATIONAL_INSTITUTION,
@@ -112,6 +144,7 @@ DEMO_ORGANISATIONS = [
     },
     {
         "name": "Beijing Changping People's Government",
+        "name_zh_hans": "北京市昌平区人民政府",
         "kind": Kind.PUBLIC_BODY,
         "summary": "The district government; organiser of the Drug Discovery and Development "
         "Forum of the ZGC Life Science Park.",

@@ -21,17 +21,18 @@ from lifevalley.demo_images import illustration
 from zones.models import Zone
 
 CATEGORIES = [
-    ("forum", "Forum"),
-    ("conference", "Conference"),
-    ("symposium", "Symposium"),
-    ("seminar", "Seminar"),
-    ("exhibition", "Exhibition"),
-    ("meetup", "Meetup"),
+    ("forum", "Forum", "论坛"),
+    ("conference", "Conference", "会议"),
+    ("symposium", "Symposium", "研讨会"),
+    ("seminar", "Seminar", "讲座"),
+    ("exhibition", "Exhibition", "展览"),
+    ("meetup", "Meetup", "交流会"),
 ]
 
 CHANGPING_GOVERNMENT = {
     "slug": "beijing-changping-peoples-government",
     "name": "Beijing Changping People's Government",
+    "name_zh_hans": "北京市昌平区人民政府",
     "kind": Organisation.Kind.PUBLIC_BODY,
 }
 
@@ -42,6 +43,7 @@ REAL_EVENTS = [
     {
         "slug": FORUM_SLUG,
         "title": "2023 Beijing-Changping International Forum on Life Science",
+        "title_zh_hans": "2023北京·昌平生命科学国际论坛",
         "category": "forum",
         "dates": NOVEMBER_2023,
         "date_precision": Event.DatePrecision.MONTH,
@@ -196,9 +198,9 @@ def _sample_events(today):
 def ensure_categories():
     return {
         slug: EventCategory.objects.get_or_create(
-            slug=slug, defaults={"name": name, "order": order}
+            slug=slug, defaults={"name_en": name, "name_zh_hans": name_zh, "order": order}
         )[0]
-        for order, (slug, name) in enumerate(CATEGORIES, start=1)
+        for order, (slug, name, name_zh) in enumerate(CATEGORIES, start=1)
     }
 
 
@@ -225,6 +227,7 @@ def seed_events():
             slug=data["slug"],
             defaults={
                 "title": data["title"],
+                "title_zh_hans": data.get("title_zh_hans"),
                 "category": categories[data["category"]],
                 "starts_at": datetime.datetime.combine(first, datetime.time.min, BEIJING),
                 "ends_at": datetime.datetime.combine(last, datetime.time.min, BEIJING),
@@ -252,6 +255,7 @@ def seed_events():
             slug=data["slug"],
             defaults={
                 "title": data["title"],
+                "title_zh_hans": data.get("title_zh_hans"),
                 "category": categories[data["category"]],
                 "starts_at": data["start"],
                 "ends_at": data["end"],

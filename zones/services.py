@@ -43,14 +43,17 @@ ZONES = [
     {
         "slug": "frontier-technology",
         "name": "Frontier Technology Zone",
-        "tagline": "A new zone for research and development at the frontier of the life sciences.",
+        "tagline": (
+            "Research and development in cell and gene therapy, digital medicine and "
+            "synthetic biology."
+        ),
         "description": (
             "One of three new zones being developed within five years, the Frontier "
             "Technology zone will include R&D in cell and gene therapy, digital medicine "
             "and synthetic biology."
         ),
         "status": Zone.Status.NEW,
-        "tagline_zh_hans": "面向生命科学前沿研发的新园区。",
+        "tagline_zh_hans": "开展细胞与基因治疗、数字医疗和合成生物学研发的新园区。",
         "description_zh_hans": (
             "前沿技术区是五年内建设的三个新区之一，将开展细胞与基因治疗、数字医疗和合成生物学研发。"
         ),
@@ -59,13 +62,16 @@ ZONES = [
     {
         "slug": "medical-device",
         "name": "Medical Device Zone",
-        "tagline": "A new zone for the devices and diagnostics of tomorrow's medicine.",
+        "tagline": (
+            "Brain-computer interfaces, digital medicine, implant technology and high-end "
+            "diagnostics."
+        ),
         "description": (
             "The Medical Device zone includes brain-computer interfaces, digital medicine, "
             "implant technology and high-end diagnostics."
         ),
         "status": Zone.Status.NEW,
-        "tagline_zh_hans": "面向未来医学器械与诊断的新园区。",
+        "tagline_zh_hans": "脑机接口、数字医疗、植入技术和高端诊断。",
         "description_zh_hans": "医疗器械区涵盖脑机接口、数字医疗、植入技术和高端诊断。",
         "focus_areas": [
             "Brain-computer interfaces",
