@@ -8,7 +8,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from directory.models import Organisation
-from events.models import BEIJING, EventCategory
+from events.models import BEIJING, Event, EventCategory
 from zones.models import Zone
 
 SLUG_RE = re.compile(r"^[-a-zA-Z0-9_]{1,200}$")
@@ -42,8 +42,16 @@ def _published_zones(request):
     return Zone.objects.published()
 
 
-def _published_organisations(request):
-    return Organisation.objects.published()
+def _published_organisers(request):
+    """Published organisations that organise at least one published event (a short list)."""
+    now = timezone.now()
+    events = Event.objects.published(now).values("pk")
+    organiser_links = Event.organisers.through.objects.filter(event__in=events)
+    return (
+        Organisation.objects.published(now)
+        .filter(pk__in=organiser_links.values("organisation_id"))
+        .order_by("name")
+    )
 
 
 class EventFilterForm(forms.Form):
@@ -85,9 +93,8 @@ class EventFilter(django_filters.FilterSet):
         label=_("Zone"), queryset=_published_zones, empty_label=_("Any zone"), what=_("zone")
     )
     organiser = SlugChoiceFilter(
-        label=_("Organiser"), field_name="organisers", queryset=_published_organisations,
+        label=_("Organiser"), field_name="organisers", queryset=_published_organisers,
         empty_label=_("Any organiser"), what=_("organiser"),
-        widget=forms.TextInput(attrs={"placeholder": _("organisation slug")}),
     )
     after = django_filters.DateFilter(
         label=_("From"), method="filter_after",
