@@ -96,7 +96,11 @@ class OrganisationFilter(django_filters.FilterSet):
         """The queryset with every active filter except ``excluded`` (and unsorted)."""
         queryset = self.queryset
         for name, value in self.form.cleaned_data.items():
-            if name not in (excluded, "sort"):
+            if name in (excluded, "sort"):
+                continue
+            if name == "q":  # counts need the matches, not their ranking
+                queryset = queryset.matching(value)
+            else:
                 queryset = self.filters[name].filter(queryset, value)
         return queryset
 

@@ -112,10 +112,8 @@ class EventFilter(django_filters.FilterSet):
         fields = []
 
     def search(self, queryset, name, value):
-        """The site's search machinery, keeping the list's own (chronological) order."""
-        ordering = queryset.query.order_by
-        found = queryset.search(value)
-        return found.order_by(*ordering) if ordering else found
+        """The site's search machinery; the list keeps its own (chronological) order."""
+        return queryset.matching(value)
 
     def filter_after(self, queryset, name, value):
         """Events still running on or after the start of that day (Beijing time)."""

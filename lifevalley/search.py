@@ -13,15 +13,15 @@ import re
 import unicodedata
 
 from django.apps import apps as django_apps
+from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection, migrations
-from django.db.models import Case, F, FloatField, Q, Value, When
+from django.db.models import Case, FloatField, Q, Value, When
 from django.db.models.functions import Greatest
 
 MAX_QUERY_LENGTH = 200
 MAX_TERMS = 8
 WEIGHTS = {"A": 1.0, "B": 0.4, "C": 0.2}
-TRIGRAM_THRESHOLD = 0.6
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
@@ -47,12 +47,22 @@ class SearchableQuerySet:
     """
 
     def search(self, query):
+        """The matches, most relevant first (``rank``)."""
         terms = query_terms(query)[:MAX_TERMS]
         if not terms:
             return self.annotate(rank=Value(0.0, output_field=FloatField()))
+        rank = _postgres_rank(self.model, terms) if is_postgresql() else None
+        rank = rank or _substring_rank(self.model, terms)
+        return self.matching(query).annotate(rank=rank).order_by("-rank", "pk")
+
+    def matching(self, query):
+        """The matches, unranked: for counts, facets and lists with their own order."""
+        terms = query_terms(query)[:MAX_TERMS]
+        if not terms:
+            return self
         if is_postgresql():
-            return _postgres_search(self, terms)
-        return _substring_search(self, terms)
+            return self.filter(_postgres_condition(self, terms))
+        return self.filter(_substring_condition(self, terms))
 
     def related_search_condition(self, term):
         """Extra matches through related rows (e.g. sector names); none by default."""
@@ -60,8 +70,9 @@ class SearchableQuerySet:
 
 
 def language_fields(model, name):
-    """``name_en`` and ``name_zh_hans`` for a translated field, or just ``name``."""
+    """``[name_en, name_zh_hans]`` (English first) for a translated field, or ``[name]``."""
     from modeltranslation.translator import NotRegistered, translator
+    from modeltranslation.utils import build_localized_fieldname
 
     # Migrations pass historical models, which modeltranslation does not know: use the real one.
     model = django_apps.get_model(model._meta.app_label, model._meta.model_name)
@@ -71,7 +82,7 @@ def language_fields(model, name):
         return [name]
     if name not in options.all_fields:
         return [name]
-    return [field.name for field in options.all_fields[name]]
+    return [build_localized_fieldname(name, code) for code, _label in settings.LANGUAGES]
 
 
 def _weighted_fields(model):
@@ -111,42 +122,50 @@ def _substring_rank(model, terms):
     return score
 
 
-def _postgres_search(queryset, terms):
-    from django.contrib.postgres.search import TrigramWordSimilarity
+def _substring_condition(queryset, terms):
+    """Every term appears in some text field (either language) or a related row."""
+    condition = Q()
+    for term in terms:
+        condition &= _substring_conditions(queryset.model, term) | (
+            queryset.related_search_condition(term)
+        )
+    return condition
 
+
+def _postgres_condition(queryset, terms):
+    """Full-text match, or a name similar to the query, or the substring condition.
+
+    The first two are subqueries on their own so that PostgreSQL can answer them from the
+    GIN indexes instead of parsing every row's text for every request.
+    """
     model = queryset.model
     text = " ".join(terms)
-    vector = english_search_vector(model)
+    query = SearchQuery(text, search_type="websearch", config="english")
+    fulltext = (
+        model._base_manager.annotate(document=english_search_vector(model))
+        .filter(document=query)
+        .values("pk")
+    )
+    similar_name = Q()
+    for field in language_fields(model, model.search_fields["A"][0]):
+        similar_name |= Q(**{f"{field}__trigram_word_similar": text})
+    similar = model._base_manager.filter(similar_name).values("pk")
+    return Q(pk__in=fulltext) | Q(pk__in=similar) | _substring_condition(queryset, terms)
+
+
+def _postgres_rank(model, terms):
+    from django.contrib.postgres.search import TrigramWordSimilarity
+
+    text = " ".join(terms)
     query = SearchQuery(text, search_type="websearch", config="english")
     name_fields = language_fields(model, model.search_fields["A"][0])
     similarity = Greatest(
         *[TrigramWordSimilarity(text, field) for field in name_fields], Value(0.0)
     )
-    substring = Q()
-    for term in terms:
-        substring &= _substring_conditions(model, term) | queryset.related_search_condition(term)
     return (
-        queryset.annotate(
-            document=vector,
-            fulltext_rank=SearchRank(vector, query),
-            name_similarity=similarity,
-            substring_rank=_substring_rank(model, terms),
-        )
-        .filter(Q(document=query) | Q(name_similarity__gte=TRIGRAM_THRESHOLD) | substring)
-        .annotate(rank=F("fulltext_rank") + F("name_similarity") + F("substring_rank"))
-        .order_by("-rank", "pk")
-    )
-
-
-def _substring_search(queryset, terms):
-    model = queryset.model
-    condition = Q()
-    for term in terms:
-        condition &= _substring_conditions(model, term) | queryset.related_search_condition(term)
-    return (
-        queryset.filter(condition)
-        .annotate(rank=_substring_rank(model, terms))
-        .order_by("-rank", "pk")
+        SearchRank(english_search_vector(model), query)
+        + similarity
+        + _substring_rank(model, terms)
     )
 
 
