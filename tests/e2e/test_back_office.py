@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 from events.models import BEIJING, Event
 from lifevalley.roles import EDITORS, PUBLISHERS, create_staff_groups
 
-PASSWORD = "a-long-test-password"  # noqa: S105
+PASSWORD = "a-long-test-password"
 TITLE = "Organoid Models of the Developing Brain Workshop"
 SLUG = "organoid-models-of-the-developing-brain-workshop"
 ALT = "Researchers at a microscope in a Life Valley laboratory"
@@ -22,11 +22,11 @@ SPEAKER = "Dr. Chen Jing"
 
 
 @pytest.fixture
-def staff(demo_site, django_user_model):
+def staff(new_page, demo_site, django_user_model):
     """Log a member of a staff group in through the real admin login form; return their page."""
     groups = create_staff_groups()
 
-    def log_in(new_page, username, group_name):
+    def log_in(username, group_name):
         user = django_user_model.objects.create_user(
             username, f"{username}@example.com", PASSWORD, is_staff=True
         )
@@ -87,7 +87,7 @@ def test_editor_drafts_an_event_and_a_publisher_publishes_it(
     day = timezone.localtime(timezone.now(), BEIJING).date() + datetime.timedelta(days=20)
 
     # An editor writes the draft, with a speaker (inline) and an image.
-    editor = staff(new_page, "editor", EDITORS)
+    editor = staff("editor", EDITORS)
     editor.goto(demo_site.url + "/admin/events/event/add/")
     editor.get_by_label("Title [en]").press_sequentially(TITLE)  # typed: keyup fills the slug
     expect(editor.locator("#id_slug")).to_have_value(SLUG)  # the admin's prepopulated slug
@@ -134,7 +134,7 @@ def test_editor_drafts_an_event_and_a_publisher_publishes_it(
     expect(editor.locator(".preview-banner")).to_contain_text("this page is not public")
 
     # A publisher publishes it with the list action.
-    publisher = staff(new_page, "publisher", PUBLISHERS)
+    publisher = staff("publisher", PUBLISHERS)
     publisher.goto(demo_site.url + "/admin/events/event/?is_published__exact=0")
     publisher.get_by_role("row").filter(has_text=TITLE).get_by_role("checkbox").check()
     publisher.locator("select[name=action]").select_option(label="Publish selected items")
