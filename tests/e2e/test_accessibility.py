@@ -1,6 +1,14 @@
-import pytest
+import datetime
 
+import pytest
+from django.utils import timezone
+
+from events.models import BEIJING
 from tests.e2e.conftest import axe_violations
+
+# The demo's weekly seminar runs for twelve weeks from next Wednesday: this month is full of it.
+_busy = timezone.localtime(timezone.now(), BEIJING).date() + datetime.timedelta(weeks=5)
+BUSY_MONTH = f"/events/calendar/{_busy.year}/{_busy.month:02d}/"
 
 PUBLIC_PAGES = [
     "/",
@@ -8,8 +16,22 @@ PUBLIC_PAGES = [
     "/zones/medical-device/",
     "/search/?q=brain",
     "/accessibility/",
+    "/directory/",
+    "/directory/?sector=neuroscience&sort=name",
+    "/directory/chinese-institute-for-brain-research/",
+    "/events/",
+    "/events/past/",
+    "/events/sample-cell-and-gene-therapy-symposium/",
+    "/events/2023-beijing-changping-international-forum-on-life-science/",
+    "/events/calendar/",
+    BUSY_MONTH,
     "/zh-hans/",
     "/zh-hans/zones/frontier-technology/",
+    "/zh-hans/directory/",
+    "/zh-hans/directory/beigene/",
+    "/zh-hans/events/",
+    "/zh-hans/events/the-great-brain-exploration-2023/",
+    "/zh-hans" + BUSY_MONTH,
 ]
 
 
