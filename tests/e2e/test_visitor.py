@@ -96,15 +96,15 @@ def test_language_switch_opens_the_chinese_version_of_the_same_page(page, demo_s
     page.locator(".language-switch").get_by_role("link", name="简体中文").click()
     expect(page).to_have_url(demo_site.url + "/zh-hans" + organisation.get_absolute_url())
     expect(page.locator("html")).to_have_attribute("lang", "zh-hans")
-    expect(page).to_have_title(f"{organisation.name} · 中关村生命科学园")
-    expect(page.get_by_role("heading", level=1)).to_have_text(organisation.name)
+    expect(page).to_have_title(f"{organisation.name_zh_hans} · 中关村生命科学园")
+    expect(page.get_by_role("heading", level=1)).to_have_text("北京脑科学与类脑研究所")
     expect(page.locator(".language-switch [aria-current]")).to_have_text("简体中文")
 
     # A filtered list keeps its filters in the other language, and English has no prefix.
     page.goto(demo_site.url + "/directory/?sector=neuroscience")
     page.locator(".language-switch").get_by_role("link", name="简体中文").click()
     expect(page).to_have_url(demo_site.url + "/zh-hans/directory/?sector=neuroscience")
-    expect(page.locator(".results .cards h3")).to_have_text([organisation.name])
+    expect(page.locator(".results .cards h3")).to_have_text([organisation.name_zh_hans])
     page.locator(".language-switch").get_by_role("link", name="English").click()
     expect(page).to_have_url(demo_site.url + "/directory/?sector=neuroscience")
     expect(page.locator("html")).to_have_attribute("lang", "en")
