@@ -11,6 +11,7 @@ import unicodedata
 
 import icalendar
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from events.models import BEIJING
@@ -71,7 +72,7 @@ def plain_description(event, *, event_url, description_limit=None):
     if event.is_month_only:
         parts.append(
             _("Held in %(month)s; the exact dates have not been announced.")
-            % {"month": event.local_start.strftime("%B %Y")}
+            % {"month": date_format(event.local_start, "YEAR_MONTH_FORMAT")}
         )
     if event.summary:
         parts.append(clean_text(event.summary))

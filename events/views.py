@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.formats import date_format
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import condition, require_safe
@@ -412,7 +413,7 @@ class NewEventsFeed(Feed):
         return item.title
 
     def item_description(self, item):
-        when = timezone.localtime(item.starts_at, BEIJING).strftime("%Y-%m-%d")
+        when = date_format(timezone.localtime(item.starts_at, BEIJING), "LONG_DATE_FORMAT")
         return f"{when} · {item.summary}" if item.summary else when
 
     def item_pubdate(self, item):

@@ -138,6 +138,8 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("zh-hans", _("Simplified Chinese"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Long dates per language (lifevalley/formats/), beside Django's own locale formats.
+FORMAT_MODULE_PATH = ["lifevalley.formats"]
 # Content: staff write each text in English and Chinese; a missing Chinese text falls back
 # to English (django-modeltranslation keeps the English text in the original column too).
 MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
