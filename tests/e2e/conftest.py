@@ -56,8 +56,8 @@ def new_page(browser):
     """Make pages in fresh browser contexts: one person each, with their own cookies."""
     contexts = []
 
-    def make():
-        context = browser.new_context(locale="en-GB", timezone_id="Asia/Shanghai")
+    def make(timezone_id="Asia/Shanghai"):
+        context = browser.new_context(locale="en-GB", timezone_id=timezone_id)
         context.set_default_timeout(15_000)
         contexts.append(context)
         return context.new_page()

@@ -126,3 +126,19 @@ def test_header_search_finds_brain(page, demo_site):
             "Medical Device Zone",
         ]
     )
+
+
+def test_event_page_adds_the_visitors_own_time_only_when_it_differs(new_page, demo_site):
+    event = Event.objects.get(title__startswith="Cell and Gene Therapy Symposium")
+    in_london = new_page(timezone_id="Europe/London")
+    in_london.goto(demo_site.url + event.get_absolute_url())
+    note = in_london.locator("[data-local-time]")
+    expect(note).to_be_visible()
+    expect(note).to_contain_text("In your time zone:")
+    # 09:00–17:30 in Beijing is 01:00–09:30 in London in January.
+    expect(note).to_contain_text("7 January 2027 at 01:00 – 09:30")
+    expect(note).to_contain_text("Europe/London")
+
+    in_beijing = new_page(timezone_id="Asia/Shanghai")
+    in_beijing.goto(demo_site.url + event.get_absolute_url())
+    expect(in_beijing.locator("[data-local-time]")).to_be_hidden()
