@@ -1,7 +1,7 @@
 import pytest
 from django.urls import reverse
 
-from tests.lifevalley.test_roles import zone_form
+from tests.admin_forms import zone_form
 
 pytestmark = pytest.mark.django_db
 

@@ -7,6 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
+from tests.admin_forms import zone_form
 from zones.models import Zone
 
 pytestmark = pytest.mark.django_db
@@ -76,31 +77,6 @@ def test_zone_page_serves_responsive_picture(client, make_zone):
     assert 'width="800" height="450" alt="Hills at dawn"' in html
 
 
-def admin_zone_form(**overrides):
-    return {
-        "name_en": "Frontier Technology Zone",
-        "name_zh_hans": "",
-        "slug": "frontier-technology",
-        "tagline_en": "",
-        "tagline_zh_hans": "",
-        "description_en": "",
-        "description_zh_hans": "",
-        "status": "new",
-        "order": "1",
-        "area_km2": "",
-        "planned_area_km2": "",
-        "image_alt": "A description",
-        "publish_from_0": "",
-        "publish_from_1": "",
-        "publish_until_0": "",
-        "publish_until_1": "",
-        "projects-TOTAL_FORMS": "0",
-        "projects-INITIAL_FORMS": "0",
-        "projects-MIN_NUM_FORMS": "0",
-        "projects-MAX_NUM_FORMS": "1000",
-    } | overrides
-
-
 def huge_png():
     buffer = io.BytesIO()
     Image.new("1", (20_000, 20_000)).save(buffer, format="PNG")
@@ -118,7 +94,8 @@ def huge_png():
 )
 def test_admin_refuses_bad_uploads_and_stores_nothing(admin_client, name, content, message):
     upload = SimpleUploadedFile(name, content)
-    response = admin_client.post(reverse("admin:zones_zone_add"), admin_zone_form(image=upload))
+    form = zone_form(image=upload, image_alt="A description")
+    response = admin_client.post(reverse("admin:zones_zone_add"), form)
     assert response.status_code == 200
     assert message in response.content.decode()
     assert not Zone.objects.exists()
@@ -128,7 +105,7 @@ def test_admin_refuses_bad_uploads_and_stores_nothing(admin_client, name, conten
 def test_admin_requires_alt_text_with_an_image(admin_client):
     upload = SimpleUploadedFile("hills.jpg", jpeg_bytes((400, 300)))
     response = admin_client.post(
-        reverse("admin:zones_zone_add"), admin_zone_form(image=upload, image_alt="")
+        reverse("admin:zones_zone_add"), zone_form(image=upload, image_alt="")
     )
     assert response.status_code == 200
     assert "Describe the image for screen readers." in response.content.decode()
@@ -137,7 +114,8 @@ def test_admin_requires_alt_text_with_an_image(admin_client):
 
 def test_admin_accepts_a_real_photo(admin_client):
     upload = SimpleUploadedFile("hills.jpg", jpeg_bytes((400, 300)))
-    response = admin_client.post(reverse("admin:zones_zone_add"), admin_zone_form(image=upload))
+    form = zone_form(image=upload, image_alt="A description")
+    response = admin_client.post(reverse("admin:zones_zone_add"), form)
     assert response.status_code == 302
     zone = Zone.objects.get()
     assert (zone.image_width, zone.image_height) == (400, 300)

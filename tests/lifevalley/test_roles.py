@@ -3,36 +3,10 @@ from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.urls import reverse
 
+from tests.admin_forms import zone_form
 from zones.models import Zone
 
 pytestmark = pytest.mark.django_db
-
-
-def zone_form(zone=None, **overrides):
-    data = {
-        "name_en": zone.name if zone else "Frontier Technology Zone",
-        "name_zh_hans": "",
-        "slug": zone.slug if zone else "frontier-technology",
-        "tagline_en": "Cell and gene therapy, digital medicine, synthetic biology",
-        "tagline_zh_hans": "",
-        "description_en": "A new zone.",
-        "description_zh_hans": "",
-        "status": "new",
-        "order": "1",
-        "area_km2": "",
-        "planned_area_km2": "",
-        "image_alt": "",
-        "is_published": "on",
-        "publish_from_0": "",
-        "publish_from_1": "",
-        "publish_until_0": "",
-        "publish_until_1": "",
-        "projects-TOTAL_FORMS": "0",
-        "projects-INITIAL_FORMS": "0",
-        "projects-MIN_NUM_FORMS": "0",
-        "projects-MAX_NUM_FORMS": "1000",
-    }
-    return data | overrides
 
 
 def test_setup_roles_is_idempotent_and_separates_publishing():
