@@ -102,6 +102,13 @@ class OrganisationRowForm(forms.ModelForm):
         model = Organisation
         fields = [model_field for _column, model_field in COLUMNS]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The file names the zone by slug; compare like with like so an untouched row is
+        # reported "unchanged" (the model form's initial value is the zone's id).
+        zone = self.instance.zone if self.instance.pk else None
+        self.initial["zone"] = zone.slug if zone else None
+
 
 def export_values(organisation):
     """The organisation as CSV cells (strings), keyed by column; sectors must be prefetched."""

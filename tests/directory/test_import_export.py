@@ -100,8 +100,10 @@ def test_import_of_1000_rows_with_two_bad_rows_writes_nothing_then_succeeds_when
     assert sorted(exported, key=lambda r: r["slug"]) == expected
 
 
-def test_export_then_import_changes_nothing(publisher_client, make_organisation, make_sector):
-    make_organisation(name="BeiGene", sectors=[make_sector()], stock_exchange="HKEX",
+def test_export_then_import_changes_nothing(publisher_client, make_organisation, make_sector,
+                                            make_zone):
+    make_organisation(name="BeiGene", sectors=[make_sector()], zone=make_zone(),
+                      stock_exchange="HKEX",
                       stock_ticker="06160", phone="+86-010-61703008")
     make_organisation(name="=HYPERLINK(\"http://evil.example\")", summary="@SUM(1+1)")
     exported = publisher_client.get(EXPORT).content
