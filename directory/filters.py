@@ -16,9 +16,9 @@ Q_MAX_LENGTH = 200  # the header search box has the same maxlength
 YES_NO = [("yes", _("Yes")), ("no", _("No"))]
 
 SORTS = {
-    "name": ("name",),
+    "name": ("name_en",),
     "newest": ("-created_at", "-id"),
-    "founded": (F("founded_year").asc(nulls_last=True), "name"),
+    "founded": (F("founded_year").asc(nulls_last=True), "name_en"),
 }
 SORT_CHOICES = [
     ("name", _("Name (A–Z)")),

@@ -216,8 +216,9 @@ class Organisation(RenditionsMixin, PublishableModel):
             raise ValidationError(
                 {"hospital_beds": _("Only hospitals have hospital beds; leave this empty.")}
             )
-        if self.logo and not self.logo_alt.strip():
-            raise ValidationError({"logo_alt": _("Describe the logo for screen readers.")})
+        if self.logo and not (self.logo_alt or "").strip():
+            # The admin edits the text per language; the English one is required.
+            raise ValidationError({"logo_alt_en": _("Describe the logo for screen readers.")})
         if self.stock_exchange and not self.stock_ticker:
             raise ValidationError({"stock_ticker": _("Give the ticker on this stock exchange.")})
 

@@ -182,6 +182,8 @@ def seed_directory():
             slug=slug, zone=zones.get(zone_slug), is_published=True, **data
         )
         organisation.logo_alt = f"{organisation.name} logo (monogram)"
+        name_zh = organisation.name_zh_hans or organisation.name
+        organisation.logo_alt_zh_hans = f"{name_zh}标志（字母组合）"
         organisation.logo.save(f"{slug}.png", monogram(organisation.name), save=False)
         organisation.save()
         organisation.sectors.set(ensure_sectors(sector_names))

@@ -10,4 +10,4 @@ class SectorTranslation(TranslationOptions):
 
 @register(Organisation)
 class OrganisationTranslation(TranslationOptions):
-    fields = ("name", "summary", "description", "address")
+    fields = ("name", "summary", "description", "address", "logo_alt")

@@ -21,7 +21,9 @@ class OrganisationListView(View):
     def get(self, request):
         now = timezone.now()
         filterset = OrganisationFilter(
-            request.GET, queryset=Organisation.objects.published(now), now=now
+            # English names order the list in both languages: sorting the Chinese column
+            # would put the names that fall back to English first, unsorted.
+            request.GET, queryset=Organisation.objects.published(now).order_by("name_en"), now=now
         )
         context = {"filter": filterset}
         if not filterset.is_valid():

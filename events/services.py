@@ -20,6 +20,7 @@ from events.models import BEIJING, Event, EventCategory, FeedState, Speaker, Ven
 from lifevalley.demo_images import illustration
 from zones.models import Zone
 
+ILLUSTRATION_ALT_ZH = "示意插图：阳光下的群山"
 CATEGORIES = [
     ("forum", "Forum", "论坛"),
     ("conference", "Conference", "会议"),
@@ -248,6 +249,7 @@ def seed_events():
             for order, speaker in enumerate(data["speakers"], start=1)
         )
         event.image_alt = f"Illustration for {event.title}: stylised hills under a sun"
+        event.image_alt_zh_hans = ILLUSTRATION_ALT_ZH
         event.image.save(f"{event.slug}.png", illustration(event.title), save=True)
     today = timezone.localtime(timezone.now(), BEIJING).date()
     for data in _sample_events(today):

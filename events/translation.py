@@ -15,7 +15,7 @@ class VenueTranslation(TranslationOptions):
 
 @register(Event)
 class EventTranslation(TranslationOptions):
-    fields = ("title", "summary", "description")
+    fields = ("title", "summary", "description", "image_alt")
 
 
 @register(Speaker)

@@ -413,7 +413,9 @@ class NewEventsFeed(Feed):
         return item.title
 
     def item_description(self, item):
-        when = date_format(timezone.localtime(item.starts_at, BEIJING), "LONG_DATE_FORMAT")
+        start = timezone.localtime(item.starts_at, BEIJING)
+        # An event known only to the month gets no invented day.
+        when = date_format(start, "YEAR_MONTH_FORMAT" if item.is_month_only else "LONG_DATE_FORMAT")
         return f"{when} · {item.summary}" if item.summary else when
 
     def item_pubdate(self, item):

@@ -1,5 +1,6 @@
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -119,8 +120,9 @@ class ImageAltMixin(RenditionsMixin):
 
     def clean(self):
         super().clean()
-        if self.image and not self.image_alt.strip():
-            raise ValidationError({"image_alt": _("Describe the image for screen readers.")})
+        if self.image and not (self.image_alt or "").strip():
+            # The admin edits the text per language; the English one is required.
+            raise ValidationError({"image_alt_en": _("Describe the image for screen readers.")})
 
 
 class KeyFigure(PublishableModel):
@@ -133,7 +135,9 @@ class KeyFigure(PublishableModel):
         ABOUT = "about", _("about")
         UP_TO = "up_to", _("up to")
 
-    value = models.DecimalField(_("value"), max_digits=16, decimal_places=2)
+    value = models.DecimalField(
+        _("value"), max_digits=16, decimal_places=2, validators=[MinValueValidator(0)]
+    )
     qualifier = models.CharField(
         _("qualifier"), max_length=20, choices=Qualifier.choices, blank=True, default=""
     )
@@ -146,6 +150,11 @@ class KeyFigure(PublishableModel):
 
     class Meta(PublishableModel.Meta):
         ordering = ["order", "label"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(value__gte=0), name="keyfigure_value_not_negative"
+            ),
+        ]
         verbose_name = _("key figure")
         verbose_name_plural = _("key figures")
 

@@ -169,6 +169,8 @@ STORAGES = {
         ),
     },
 }
+# A static file missing from the manifest is served unhashed instead of failing every page.
+WHITENOISE_MANIFEST_STRICT = False
 # Uploads larger than this are refused before they reach the image checks.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024

@@ -140,4 +140,5 @@ def seed_zones():
 
 def _attach_illustration(obj, title):
     obj.image_alt = f"Illustration for {title}: stylised hills under a sun"
+    obj.image_alt_zh_hans = "示意插图：阳光下的群山"
     obj.image.save(f"{obj.slug}.jpg", illustration(title), save=True)

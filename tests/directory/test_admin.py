@@ -18,7 +18,8 @@ def form_data(**overrides):
         "slug": "changping-laboratory", "kind": "research",
         "summary_en": "", "summary_zh_hans": "", "description_en": "", "description_zh_hans": "",
         "sectors": [], "zone": "", "address_en": "", "address_zh_hans": "",
-        "logo_alt": "", "website": "", "email": "", "phone": "", "founded_year": "",
+        "logo_alt_en": "", "logo_alt_zh_hans": "",
+        "website": "", "email": "", "phone": "", "founded_year": "",
         "stock_exchange": "", "stock_ticker": "", "hospital_beds": "",
         "is_published": "on", "publish_from_0": "", "publish_from_1": "",
         "publish_until_0": "", "publish_until_1": "",
@@ -73,7 +74,7 @@ def test_logo_upload_refuses_a_non_image_with_a_clear_message(admin_client):
     fake = SimpleUploadedFile("logo.png", b"<svg xmlns='http://www.w3.org/2000/svg'/>",
                               "image/png")
     response = admin_client.post(reverse("admin:directory_organisation_add"),
-                                 form_data(logo=fake, logo_alt="Logo"))
+                                 form_data(logo=fake, logo_alt_en="Logo"))
     assert response.status_code == 200
     assert response.context["adminform"].form.errors["logo"] == [
         "This file is not an image we can read. Upload a JPEG, PNG, WebP or GIF."
@@ -86,7 +87,7 @@ def test_logo_upload_accepts_a_real_image_and_stores_its_size(admin_client):
     Image.new("RGB", (120, 80), (10, 120, 90)).save(buffer, format="PNG")
     logo = SimpleUploadedFile("logo.png", buffer.getvalue(), "image/png")
     response = admin_client.post(reverse("admin:directory_organisation_add"),
-                                 form_data(logo=logo, logo_alt="Changping Laboratory logo"))
+                                 form_data(logo=logo, logo_alt_en="Changping Laboratory logo"))
     assert response.status_code == 302
     organisation = Organisation.objects.get()
     assert (organisation.logo_width, organisation.logo_height) == (120, 80)

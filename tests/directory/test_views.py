@@ -305,3 +305,14 @@ def test_organisation_page_query_count_is_fixed(client, django_assert_num_querie
     with django_assert_num_queries(5):
         response = client.get(subject.get_absolute_url())
     assert len(response.context["related_organisations"]) == 4
+
+
+def test_chinese_directory_orders_by_the_english_names(client, make_organisation):
+    make_organisation(name="Novo Nordisk", name_zh_hans="诺和诺德")
+    make_organisation(name="Administrative Commission")
+    make_organisation(name="BeiGene", name_zh_hans="百济神州")
+    make_organisation(name="Beijing GoBroad Hospital")
+    response = client.get("/zh-hans/directory/")
+    assert [o.name for o in response.context["organisations"]] == [
+        "Administrative Commission", "百济神州", "Beijing GoBroad Hospital", "诺和诺德"
+    ]

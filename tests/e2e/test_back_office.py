@@ -98,7 +98,7 @@ def test_editor_drafts_an_event_and_a_publisher_publishes_it(
     editor.locator("#id_ends_at_0").fill(day.isoformat())
     editor.locator("#id_ends_at_1").fill("17:30:00")
     editor.locator("input[type=file]#id_image").set_input_files(photo)
-    editor.get_by_label("Image description (alt text)").fill(ALT)
+    editor.get_by_label("Image description (alt text) [en]").fill(ALT)
     editor.locator("#id_speakers-0-name").fill(SPEAKER)
     editor.locator("#id_speakers-0-affiliation_en").fill("Chinese Institute for Brain Research")
     editor.locator("#id_speakers-0-talk_title_en").fill("Growing cortex in a dish")

@@ -360,3 +360,16 @@ def test_month_and_detail_run_a_fixed_number_of_queries(client, django_assert_nu
         client.get(month)
     with django_assert_num_queries(4):
         client.get(parent.get_absolute_url())
+
+
+def test_month_with_only_undated_events_says_so(client, make_event):
+    make_event(
+        title="Forum of the month",
+        starts_at=datetime.datetime(2031, 11, 1, tzinfo=BEIJING),
+        ends_at=datetime.datetime(2031, 11, 30, tzinfo=BEIJING),
+        is_all_day=True,
+        date_precision="month",
+    )
+    html = client.get(reverse("events:month", args=[2031, 11])).content.decode()
+    assert "No events on particular days this month." in html
+    assert "No events this month." not in html

@@ -84,3 +84,16 @@ def test_home_query_count_is_fixed(client, django_assert_num_queries, make_zone,
     grow(3)
     with django_assert_num_queries(6):
         assert client.get(reverse("home")).status_code == 200
+
+
+def test_key_figure_value_cannot_be_negative(make_key_figure):
+    from django.core.exceptions import ValidationError
+    from django.db import IntegrityError, transaction
+
+    figure = make_key_figure()
+    figure.value = Decimal("-1")
+    with pytest.raises(ValidationError) as error:
+        figure.full_clean()
+    assert list(error.value.message_dict) == ["value"]
+    with pytest.raises(IntegrityError), transaction.atomic():
+        figure.save()

@@ -94,7 +94,7 @@ def huge_png():
 )
 def test_admin_refuses_bad_uploads_and_stores_nothing(admin_client, name, content, message):
     upload = SimpleUploadedFile(name, content)
-    form = zone_form(image=upload, image_alt="A description")
+    form = zone_form(image=upload, image_alt_en="A description")
     response = admin_client.post(reverse("admin:zones_zone_add"), form)
     assert response.status_code == 200
     assert message in response.content.decode()
@@ -105,7 +105,7 @@ def test_admin_refuses_bad_uploads_and_stores_nothing(admin_client, name, conten
 def test_admin_requires_alt_text_with_an_image(admin_client):
     upload = SimpleUploadedFile("hills.jpg", jpeg_bytes((400, 300)))
     response = admin_client.post(
-        reverse("admin:zones_zone_add"), zone_form(image=upload, image_alt="")
+        reverse("admin:zones_zone_add"), zone_form(image=upload, image_alt_en="")
     )
     assert response.status_code == 200
     assert "Describe the image for screen readers." in response.content.decode()
@@ -114,7 +114,7 @@ def test_admin_requires_alt_text_with_an_image(admin_client):
 
 def test_admin_accepts_a_real_photo(admin_client):
     upload = SimpleUploadedFile("hills.jpg", jpeg_bytes((400, 300)))
-    form = zone_form(image=upload, image_alt="A description")
+    form = zone_form(image=upload, image_alt_en="A description")
     response = admin_client.post(reverse("admin:zones_zone_add"), form)
     assert response.status_code == 302
     zone = Zone.objects.get()

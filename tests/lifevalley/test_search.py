@@ -1,8 +1,11 @@
+import datetime
+
 import pytest
 from django.db import connection
 from django.urls import reverse
 from django.utils import translation
 
+from events.models import BEIJING
 from lifevalley.search import clean_query, suggest_spelling
 from zones.models import Zone
 
@@ -141,3 +144,16 @@ def test_clean_query_strips_control_characters_and_bounds_length():
 def test_suggest_spelling_uses_known_words():
     assert suggest_spelling("Novatis", {"Novartis", "Pharmaceuticals"}) == "Novartis"
     assert suggest_spelling("Novartis", {"Novartis"}) is None
+
+
+def test_search_shows_an_event_known_only_to_the_month_without_a_day(client, make_event):
+    make_event(
+        title="Beijing-Changping International Forum",
+        starts_at=datetime.datetime(2030, 11, 1, tzinfo=BEIJING),
+        ends_at=datetime.datetime(2030, 11, 30, tzinfo=BEIJING),
+        is_all_day=True,
+        date_precision="month",
+    )
+    html = client.get(reverse("search"), {"q": "Changping"}).content.decode()
+    assert '<time datetime="2030-11">November 2030</time>' in html
+    assert "1 November 2030" not in html
