@@ -1,11 +1,12 @@
 """One search machinery for the site search and every list's ``q``.
 
-On PostgreSQL: English full-text search with weights (names count most), plus trigram word
-similarity on names so that misspellings ("Novatis") still match, plus substring matching for
-Chinese text, which has no word breaks. On SQLite: substring matching in both languages, ranked
-by where the words matched, and a spelling correction from the names in the database when
-nothing matched. The indexes behind the PostgreSQL search are created in migrations
-(see ``postgres_search_index_operations``).
+A row matches when every word appears in one of its text fields (either language; this is what
+finds Chinese, which has no word breaks). On PostgreSQL it also matches by English full-text
+search (stemming: "researchers" finds "research") and by trigram similarity of its name
+("Sinovak" finds SINOVAC), both answered from GIN indexes the migrations create (see
+``search_index_operations``). Results rank by the field the words matched in (names count
+most) plus name similarity. When nothing matches, the site search suggests a spelling from the
+words of the published names ("Novatis" → "Novartis").
 """
 
 import difflib
@@ -51,8 +52,10 @@ class SearchableQuerySet:
         terms = query_terms(query)[:MAX_TERMS]
         if not terms:
             return self.annotate(rank=Value(0.0, output_field=FloatField()))
-        rank = _postgres_rank(self.model, terms) if is_postgresql() else None
-        rank = rank or _substring_rank(self.model, terms)
+        if is_postgresql():
+            rank = _postgres_rank(self.model, terms)
+        else:
+            rank = _substring_rank(self.model, terms)
         return self.matching(query).annotate(rank=rank).order_by("-rank", "pk")
 
     def matching(self, query):
