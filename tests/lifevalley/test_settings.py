@@ -45,3 +45,30 @@ def test_production_refuses_to_start_without_secret_key():
     )
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY is required" in result.stderr
+
+
+def redis_is_up():
+    import socket
+
+    try:
+        with socket.create_connection(("127.0.0.1", 6379), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+def test_redis_url_switches_to_the_shared_redis_cache():
+    if not redis_is_up():
+        if os.environ.get("CI"):
+            raise AssertionError("CI needs Redis at 127.0.0.1:6379 (.ci/run starts it)")
+        import pytest
+
+        pytest.skip("no Redis server at 127.0.0.1:6379")
+    script = (
+        "from django.conf import settings; from django.core.cache import cache; "
+        "cache.set('lifevalley-settings-test', 'shared', 30); "
+        "print(settings.CACHES['default']['BACKEND']); print(cache.get('lifevalley-settings-test'))"
+    )
+    result = run_manage("shell", "-c", script, REDIS_URL="redis://127.0.0.1:6379/15")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[-2:] == ["django.core.cache.backends.redis.RedisCache", "shared"]
