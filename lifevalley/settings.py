@@ -137,7 +137,7 @@ AUTH_PASSWORD_VALIDATORS = [
 # Internationalisation: English at unprefixed URLs, Simplified Chinese under /zh-hans/.
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("zh-hans", _("Simplified Chinese"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+LOCALE_PATHS = [BASE_DIR / "lifevalley" / "locale"]
 # Long dates per language (lifevalley/formats/), beside Django's own locale formats.
 FORMAT_MODULE_PATH = ["lifevalley.formats"]
 # Content: staff write each text in English and Chinese; a missing Chinese text falls back

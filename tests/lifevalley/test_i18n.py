@@ -21,7 +21,7 @@ from directory.models import Organisation, Sector
 from events.models import BEIJING, Event, EventCategory
 from zones.models import Zone
 
-LOCALE_DIR = django_settings.BASE_DIR / "locale" / "zh_Hans" / "LC_MESSAGES"
+LOCALE_DIR = django_settings.BASE_DIR / "lifevalley" / "locale" / "zh_Hans" / "LC_MESSAGES"
 PO_FILE = LOCALE_DIR / "django.po"
 MO_FILE = LOCALE_DIR / "django.mo"
 
