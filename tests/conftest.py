@@ -215,7 +215,8 @@ def draft_event(make_event):
     return make_event(title="Secret Draft Forum", slug="secret-draft-forum", is_published=False)
 
 
-def _client_in_group(client, django_user_model, username, group_name):
+def _staff_in_group(django_user_model, username, group_name):
+    """A staff user holding one of the real roles that ``setup_roles`` creates."""
     from lifevalley.roles import create_staff_groups
 
     group = create_staff_groups()[group_name]
@@ -223,15 +224,26 @@ def _client_in_group(client, django_user_model, username, group_name):
         username, f"{username}@example.com", "a-long-test-password", is_staff=True
     )
     user.groups.add(group)
-    client.force_login(user)
+    return user
+
+
+@pytest.fixture
+def editor(db, django_user_model):
+    return _staff_in_group(django_user_model, "editor", "Editors")
+
+
+@pytest.fixture
+def publisher(db, django_user_model):
+    return _staff_in_group(django_user_model, "publisher", "Publishers")
+
+
+@pytest.fixture
+def editor_client(client, editor):
+    client.force_login(editor)
     return client
 
 
 @pytest.fixture
-def editor_client(client, django_user_model):
-    return _client_in_group(client, django_user_model, "editor", "Editors")
-
-
-@pytest.fixture
-def publisher_client(client, django_user_model):
-    return _client_in_group(client, django_user_model, "publisher", "Publishers")
+def publisher_client(client, publisher):
+    client.force_login(publisher)
+    return client
