@@ -1,3 +1,4 @@
+from django.core.cache import cache
 from django.core.paginator import InvalidPage, Paginator
 from django.db import DatabaseError, connection
 from django.http import Http404, HttpResponse
@@ -91,6 +92,9 @@ def robots_txt(request):
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 
 
+VOCABULARY_CACHE_KEY = "lifevalley:search-vocabulary"
+
+
 class SearchView(TemplateView):
     """One search over zones, projects, organisations and events, grouped by kind.
 
@@ -122,7 +126,7 @@ class SearchView(TemplateView):
         kind = self.request.GET.get("kind", "")
         results = self.search(query, kind, now)
         if not any(group["count"] for group in results):
-            suggestion = self.suggest(query, now)
+            suggestion = self.suggest(query)
             if suggestion:
                 context["corrected_from"], query = query, suggestion
                 results = self.search(query, kind, now)
@@ -154,8 +158,13 @@ class SearchView(TemplateView):
             groups.append({"section": section, "count": found.count(), "items": items})
         return groups
 
-    def suggest(self, query, now):
-        vocabulary = set()
+    def suggest(self, query):
+        return suggest_spelling(query, cache.get_or_set(VOCABULARY_CACHE_KEY, self.vocabulary, 300))
+
+    def vocabulary(self):
+        """Words of every published name; read once per cache period, not per missed search."""
+        now = timezone.now()
+        words = set()
         for section in self.sections.values():
-            vocabulary |= name_vocabulary(section.model.objects.published(now))
-        return suggest_spelling(query, vocabulary)
+            words |= name_vocabulary(section.model.objects.published(now))
+        return words
