@@ -220,18 +220,14 @@ def search_index_operations(app_label, model_name):
                 fields=[field], opclasses=["gin_trgm_ops"], name=f"{prefix}_{field}_trgm"[:30]
             )
 
-    def forwards(apps, schema_editor):
-        if schema_editor.connection.vendor != "postgresql":
-            return
-        historical = apps.get_model(app_label, model_name)
-        for index in indexes(historical):
-            schema_editor.add_index(historical, index)
+    def apply(operation):
+        def run(apps, schema_editor):
+            if schema_editor.connection.vendor != "postgresql":
+                return
+            historical = apps.get_model(app_label, model_name)
+            for index in indexes(historical):
+                getattr(schema_editor, operation)(historical, index)
 
-    def backwards(apps, schema_editor):
-        if schema_editor.connection.vendor != "postgresql":
-            return
-        historical = apps.get_model(app_label, model_name)
-        for index in indexes(historical):
-            schema_editor.remove_index(historical, index)
+        return run
 
-    return migrations.RunPython(forwards, backwards)
+    return migrations.RunPython(apply("add_index"), apply("remove_index"))
