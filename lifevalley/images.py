@@ -1,11 +1,13 @@
-"""Checks for every uploaded image: a real raster picture within size and pixel limits."""
+"""Uploaded images: checked, stored clean under a unique name, rendered into sizes, cleaned up."""
 
 import io
+import secrets
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import models
+from django.db.models.fields.files import ImageFieldFile
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
@@ -80,6 +82,19 @@ def rendition_name(original_name, width, extension):
     return f"renditions/{stem}-{width}w.{extension}"
 
 
+def rendition_names(original_name, original_width):
+    """Every rendition an original may have: its own widths and, if unknown, the standard ones."""
+    extensions = ("webp", fallback_extension(original_name))
+    widths = set(RENDITION_WIDTHS) | set(rendition_widths(original_width))
+    return [rendition_name(original_name, w, ext) for w in sorted(widths) for ext in extensions]
+
+
+def delete_image_files(storage, original_name, original_width):
+    """Remove an original and its renditions through the storage API (missing files are fine)."""
+    for name in [original_name, *rendition_names(original_name, original_width)]:
+        storage.delete(name)
+
+
 def largest_rendition_url(file, original_width):
     """The URL of an image's largest rendition (for link previews), or ''."""
     if not file or not original_width:
@@ -91,6 +106,44 @@ def largest_rendition_url(file, original_width):
 def fallback_extension(original_name):
     """PNG and GIF keep transparency as PNG; photographs fall back to JPEG."""
     return "png" if original_name.lower().endswith((".png", ".gif")) else "jpg"
+
+
+# Stored originals: re-saved by Pillow in their own format, upright, without EXIF (GPS
+# included), XMP or comments, under a name that is unique and says the true format.
+EXTENSIONS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp", "GIF": "gif"}
+KEPT_INFO = ("transparency", "background")  # needed to draw the pixels; not metadata
+STEM_LENGTH = 40
+ORIGINAL_QUALITY = 92  # the original is only downloaded by staff; renditions are smaller
+
+
+def stored_name(uploaded_name, extension):
+    """``<stem>-<random token>.<true extension>``: renditions derive from the stem, so the
+    token keeps two uploads of ``photo.jpg`` and ``photo.png`` from sharing them."""
+    stem = uploaded_name.replace("\\", "/").rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    return f"{stem[:STEM_LENGTH] or 'image'}-{secrets.token_hex(6)}.{extension}"
+
+
+def stripped_original(file):
+    """The upload as (bytes, extension): upright first frame, same format, no metadata.
+
+    Animated GIF and WebP keep their first frame only, as every rendition already did.
+    """
+    file.seek(0)
+    with Image.open(file) as source:
+        image_format = source.format
+        source.seek(0)
+        icc_profile = source.info.get("icc_profile")
+        image = ImageOps.exif_transpose(source)  # applies orientation, returns a copy
+        image.load()
+    image.info = {key: image.info[key] for key in KEPT_INFO if key in image.info}
+    options = {"format": image_format}
+    if icc_profile:
+        options["icc_profile"] = icc_profile  # colour, not metadata: keeps photos true
+    if image_format in ("JPEG", "WEBP"):
+        options["quality"] = ORIGINAL_QUALITY
+    buffer = io.BytesIO()
+    image.save(buffer, **options)
+    return buffer.getvalue(), EXTENSIONS[image_format]
 
 
 def upright_image(file):
@@ -147,8 +200,19 @@ class CheckedImageFormField(forms.ImageField):
         return super().to_python(data)
 
 
+class CleanImageFieldFile(ImageFieldFile):
+    """Stores every new upload stripped of its metadata, under a unique, truthful name."""
+
+    def save(self, name, content, save=True):
+        data, extension = stripped_original(content)
+        super().save(stored_name(name, extension), ContentFile(data), save)
+
+
 class CheckedImageField(models.ImageField):
-    """An ImageField whose uploads always pass ``validate_image``, in forms and model validation."""
+    """An ImageField whose uploads always pass ``validate_image``, in forms and model validation,
+    and are stored clean (see ``CleanImageFieldFile``)."""
+
+    attr_class = CleanImageFieldFile
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("validators", [validate_image])
