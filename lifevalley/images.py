@@ -1,6 +1,7 @@
 """Uploaded images: checked, stored clean under a unique name, rendered into sizes, cleaned up."""
 
 import io
+import re
 import secrets
 
 from django import forms
@@ -89,12 +90,6 @@ def rendition_names(original_name, original_width):
     return [rendition_name(original_name, w, ext) for w in sorted(widths) for ext in extensions]
 
 
-def delete_image_files(storage, original_name, original_width):
-    """Remove an original and its renditions through the storage API (missing files are fine)."""
-    for name in [original_name, *rendition_names(original_name, original_width)]:
-        storage.delete(name)
-
-
 def largest_rendition_url(file, original_width):
     """The URL of an image's largest rendition (for link previews), or ''."""
     if not file or not original_width:
@@ -121,6 +116,14 @@ def stored_name(uploaded_name, extension):
     token keeps two uploads of ``photo.jpg`` and ``photo.png`` from sharing them."""
     stem = uploaded_name.replace("\\", "/").rsplit("/", 1)[-1].rsplit(".", 1)[0]
     return f"{stem[:STEM_LENGTH] or 'image'}-{secrets.token_hex(6)}.{extension}"
+
+
+def is_clean_name(name):
+    """Whether ``name`` was given by ``stored_name`` (uploads before it kept metadata)."""
+    return bool(CLEAN_NAME.search(name or ""))
+
+
+CLEAN_NAME = re.compile(r"-[0-9a-f]{12}(_[0-9A-Za-z]{7})?\.(jpg|png|webp|gif)$")
 
 
 def stripped_original(file):

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from lifevalley.images import CheckedImageField, delete_image_files, render_renditions
+from lifevalley.images import CheckedImageField, render_renditions, rendition_names
 
 
 class PublishableQuerySet(models.QuerySet):
@@ -116,20 +116,28 @@ class RenditionsMixin(models.Model):
 
     def _delete_files_on_commit(self, storage, name, width):
         def delete():
-            if not image_in_use(name):
-                delete_image_files(storage, name, width)
+            sharing = names_sharing_renditions(name)
+            doomed = [] if sharing else rendition_names(name, width)
+            if name not in sharing:
+                doomed.append(name)
+            for doomed_name in doomed:
+                storage.delete(doomed_name)
 
         transaction.on_commit(delete, using=self._state.db, robust=True)
 
 
-def image_in_use(name):
-    """Whether any object still shows the stored file ``name`` (copies made in code share it)."""
-    return any(
-        model._base_manager.filter(**{field: name}).exists()
+def names_sharing_renditions(name):
+    """Stored images of any object whose renditions are those of ``name``: the same file (a
+    copy made in code), or, for uploads stored before names were unique, the same stem."""
+    prefix = name.rsplit(".", 1)[0] + "."
+    return {
+        stored
         for model in apps.get_models()
         if issubclass(model, RenditionsMixin)
         for field in model.image_fields
-    )
+        for stored in model._base_manager.filter(**{f"{field}__startswith": prefix})
+        .values_list(field, flat=True)
+    }
 
 
 @receiver(post_delete)

@@ -5,6 +5,7 @@ import pytest
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.db import transaction
 from django.urls import reverse
 from PIL import Image
@@ -314,3 +315,34 @@ def test_rolled_back_replacement_keeps_the_image_in_use(
         raise RuntimeError("the save fails later in the request")
     assert shown <= set(stored_files())
     assert srcset_names(client.get(zone.get_absolute_url()).content.decode()) == shown
+
+
+def test_a_copy_sharing_the_file_keeps_it_when_the_first_is_deleted(
+    client, make_zone, django_capture_on_commit_callbacks
+):
+    zone = make_zone(image_alt="Hills")
+    zone.image.save("hills.jpg", ContentFile(image_bytes("JPEG", (10, 10, 10))), save=True)
+    copy = make_zone(image=zone.image.name, image_alt="The same hills")
+    with django_capture_on_commit_callbacks(execute=True):
+        zone.delete()
+    shown = srcset_names(client.get(copy.get_absolute_url()).content.decode())
+    assert shown and shown | {copy.image.name} <= set(stored_files())
+
+
+def test_clean_images_restores_old_uploads_without_metadata(
+    client, make_zone, django_capture_on_commit_callbacks
+):
+    legacy_name = default_storage.save("images/2026/11/phone.jpg", ContentFile(gps_jpeg_bytes()))
+    zone = make_zone(image=legacy_name, image_alt="Hills")
+    old_files = set(stored_files())
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("clean_images", stdout=io.StringIO())
+    zone.refresh_from_db()
+    assert zone.image.name != legacy_name and zone.image.name.endswith(".jpg")
+    assert not opened(zone.image.name).getexif()
+    assert not old_files & set(stored_files())
+    shown = srcset_names(client.get(zone.get_absolute_url()).content.decode())
+    assert shown and shown <= set(stored_files())
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("clean_images", stdout=io.StringIO())
+    assert Zone.objects.get(pk=zone.pk).image.name == zone.image.name  # run again: no change
