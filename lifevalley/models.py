@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models, transaction
 from django.db.models import Q
-from django.db.models.signals import post_delete
+from django.db.models.signals import class_prepared, post_delete
 from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
@@ -140,16 +140,21 @@ def names_sharing_renditions(name):
     }
 
 
-@receiver(post_delete)
 def _delete_images_of_deleted_object(sender, instance, **kwargs):
-    if not isinstance(instance, RenditionsMixin):
-        return
     for name in instance.image_fields:
         file = getattr(instance, name)
         if file:
             instance._delete_files_on_commit(
                 file.storage, file.name, getattr(instance, f"{name}_width")
             )
+
+
+@receiver(class_prepared)
+def _watch_deletions(sender, **kwargs):
+    """Listen to the deletions of models with images only: a listener on every model would
+    keep Django from deleting any row without loading it first."""
+    if issubclass(sender, RenditionsMixin) and not sender._meta.abstract:
+        post_delete.connect(_delete_images_of_deleted_object, sender=sender)
 
 
 class ImageAltMixin(RenditionsMixin):

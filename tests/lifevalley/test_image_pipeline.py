@@ -287,13 +287,19 @@ def test_replacing_or_clearing_an_image_deletes_its_old_files(
         assert stored_files() == []
 
 
-def test_deleting_the_object_deletes_its_images(admin_client, django_capture_on_commit_callbacks):
+@pytest.mark.parametrize("how", ["delete page", "bulk action"])
+def test_deleting_the_object_deletes_its_images(
+    admin_client, django_capture_on_commit_callbacks, how
+):
     zone = upload_zone_image(admin_client, "hills.jpg", image_bytes("JPEG", (10, 10, 10)))
     assert len(stored_files()) == 5
+    if how == "delete page":
+        url, data = reverse("admin:zones_zone_delete", args=[zone.pk]), {"post": "yes"}
+    else:
+        url = reverse("admin:zones_zone_changelist")
+        data = {"action": "delete_selected", "_selected_action": [zone.pk], "post": "yes"}
     with django_capture_on_commit_callbacks(execute=True):
-        response = admin_client.post(
-            reverse("admin:zones_zone_delete", args=[zone.pk]), {"post": "yes"}
-        )
+        response = admin_client.post(url, data)
     assert response.status_code == 302
     assert not Zone.objects.exists()
     assert stored_files() == []
