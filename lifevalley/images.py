@@ -10,7 +10,7 @@ from django.core.files.base import ContentFile
 from django.db import models
 from django.db.models.fields.files import ImageFieldFile
 from django.utils.translation import gettext_lazy as _
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageOps, JpegImagePlugin, UnidentifiedImageError
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 MAX_PIXELS = 40_000_000
@@ -108,7 +108,7 @@ def fallback_extension(original_name):
 EXTENSIONS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp", "GIF": "gif"}
 KEPT_INFO = ("transparency", "background")  # needed to draw the pixels; not metadata
 STEM_LENGTH = 40
-ORIGINAL_QUALITY = 92  # the original is only downloaded by staff; renditions are smaller
+ORIGINAL_QUALITY = 92  # WebP, and JPEGs whose own tables are unknown
 
 
 def stored_name(uploaded_name, extension):
@@ -136,17 +136,28 @@ def stripped_original(file):
         image_format = source.format
         source.seek(0)
         icc_profile = source.info.get("icc_profile")
+        jpeg_tables = _jpeg_tables(source) if image_format == "JPEG" else {}
         image = ImageOps.exif_transpose(source)  # applies orientation, returns a copy
         image.load()
     image.info = {key: image.info[key] for key in KEPT_INFO if key in image.info}
     options = {"format": image_format}
     if icc_profile:
         options["icc_profile"] = icc_profile  # colour, not metadata: keeps photos true
-    if image_format in ("JPEG", "WEBP"):
+    if image_format == "JPEG":
+        options |= jpeg_tables or {"quality": ORIGINAL_QUALITY}
+    elif image_format == "WEBP":
         options["quality"] = ORIGINAL_QUALITY
     buffer = io.BytesIO()
     image.save(buffer, **options)
     return buffer.getvalue(), EXTENSIONS[image_format]
+
+
+def _jpeg_tables(source):
+    """The source's own quantisation and subsampling: its quality, neither worse nor bigger."""
+    subsampling = JpegImagePlugin.get_sampling(source)
+    if not getattr(source, "quantization", None) or subsampling == -1:
+        return {}
+    return {"qtables": source.quantization, "subsampling": subsampling}
 
 
 def upright_image(file):
