@@ -72,8 +72,9 @@ class PermissionsPolicyMiddleware:
 
 
 def lockout_response(request, original_response=None, credentials=None):
-    """The page a locked-out person sees instead of the login form: 429, in their language."""
+    """The page a locked-out person sees instead of the login form: 429, in both languages."""
     minutes = max(1, int(settings.AXES_COOLOFF_TIME.total_seconds() // 60))
-    response = render(request, "lockout.html", {"minutes": minutes}, status=429)
+    context = {"minutes": minutes, "lockout_languages": [code for code, _ in settings.LANGUAGES]}
+    response = render(request, "lockout.html", context, status=429)
     response["Retry-After"] = str(minutes * 60)
     return response

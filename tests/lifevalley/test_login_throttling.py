@@ -37,11 +37,14 @@ def test_login_locks_out_after_wrong_passwords_even_with_the_right_one(client, a
     assert "_auth_user_id" not in client.session
 
 
-def test_login_lockout_message_in_chinese(client, admin_user):
+def test_login_lockout_message_in_both_languages(client, admin_user):
     fail(client, 10, REMOTE_ADDR="203.0.113.7")
-    response = log_in(client, PASSWORD, REMOTE_ADDR="203.0.113.7", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    response = log_in(client, PASSWORD, REMOTE_ADDR="203.0.113.7")
     assert response.status_code == 429
-    assert "登录失败次数过多" in response.content.decode()
+    html = response.content.decode()
+    assert '<section lang="en">\n    <h1>Too many failed logins</h1>' in html
+    assert '<section lang="zh-hans">\n    <h1>登录失败次数过多</h1>' in html
+    assert "请在 15 分钟后重试。" in html
 
 
 def test_login_allows_nine_failures_then_the_right_password(client, admin_user):
