@@ -1,8 +1,8 @@
 """The sitemap registry: every app adds its public objects; both languages, with alternates.
 
 Every URL in the index and the sitemaps is on ``SITE_URL``, never on the request's host: Django's
-views take scheme and host from the request, so the sections say their own, and the index is
-our own small view.
+views take scheme and host from the request, so the sections say their own, and the index view
+puts its section addresses on it.
 """
 
 from urllib.parse import urlsplit
