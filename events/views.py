@@ -364,16 +364,41 @@ def feed_ics(request):
 
 # News readers ---------------------------------------------------------------------------------
 
-class NewEventsFeed(Feed):
-    """Atom feed of newly published events, newest first."""
+class PlainTextAtomFeed(Atom1Feed):
+    """Atom whose summaries are plain text (``type="text"``).
 
-    feed_type = Atom1Feed
+    Django writes ``<summary type="html">``, so a reader renders whatever markup a summary
+    holds, ``<script>`` included. Our summaries are text, so say so and readers show it as such.
+    """
+
+    def add_item_elements(self, handler, item):
+        description, item["description"] = item["description"], None
+        super().add_item_elements(handler, item)
+        item["description"] = description
+        if description is not None:
+            handler.addQuickElement("summary", description, {"type": "text"})
+
+
+class NewEventsFeed(Feed):
+    """Atom feed of newly published events, newest first.
+
+    Every link is absolute on ``SITE_URL``: the syndication framework would take the scheme
+    and host from the request (and leaves absolute URLs as they are).
+    """
+
+    feed_type = PlainTextAtomFeed
     title = gettext_lazy("New events at Life Valley")
     subtitle = gettext_lazy("Forums, conferences and seminars newly announced by the park.")
     limit = 30
 
     def link(self):
-        return reverse("events:list")
+        return settings.SITE_URL + reverse("events:list")
+
+    def feed_url(self):
+        return settings.SITE_URL + reverse("events:atom")
+
+    def item_link(self, item):
+        return settings.SITE_URL + item.get_absolute_url()
 
     def items(self):
         return (

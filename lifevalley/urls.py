@@ -7,12 +7,12 @@ from django.urls import include, path
 from django.views.generic import TemplateView
 
 from lifevalley import views
-from lifevalley.sitemaps import sitemaps
+from lifevalley.sitemaps import sitemap_index, sitemaps
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("robots.txt", views.robots_txt, name="robots"),
-    path("sitemap.xml", sitemap_views.index, {"sitemaps": sitemaps()}, name="sitemap-index"),
+    path("sitemap.xml", sitemap_index, {"sitemaps": sitemaps()}, name="sitemap-index"),
     path(
         "sitemap-<section>.xml",
         sitemap_views.sitemap,
