@@ -1,7 +1,7 @@
 import pytest
 from django.urls import reverse
 
-from tests.admin_forms import zone_form
+from tests.admin_forms import with_edit_version, zone_form
 
 pytestmark = pytest.mark.django_db
 
@@ -9,7 +9,9 @@ pytestmark = pytest.mark.django_db
 def test_change_page_shows_who_changed_what(publisher_client, make_zone):
     zone = make_zone(name="Medical Device Zone", slug="medical-device")
     url = reverse("admin:zones_zone_change", args=[zone.pk])
-    response = publisher_client.post(url, zone_form(zone, tagline_en="Devices and diagnostics"))
+    data = zone_form(zone, tagline_en="Devices and diagnostics")
+    data = with_edit_version(publisher_client, url, data)
+    response = publisher_client.post(url, data)
     assert response.status_code == 302
     html = publisher_client.get(url).content.decode()
     assert "Change history" in html
