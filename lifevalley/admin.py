@@ -124,6 +124,15 @@ def _digest(value):
     return hashlib.blake2b(repr(value).encode(), digest_size=6).hexdigest()
 
 
+def encode_version(snapshot):
+    # Signed so that a damaged or hand-made value reads as "no version", not as a dictionary.
+    return signing.Signer(salt=EDIT_VERSION_SALT).sign_object(snapshot, compress=True)
+
+
+def decode_version(text):
+    return signing.Signer(salt=EDIT_VERSION_SALT).unsign_object(text)
+
+
 def _translated_originals(model):
     """modeltranslation's original fields mirror a language field; their value follows the
     active language, so they are compared through the language fields instead."""
@@ -169,7 +178,7 @@ class OptimisticLockMixin:
             form = context["adminform"].form
             # After a POST, ``obj`` holds the submitted values; clean() kept the stored ones.
             context["edit_version"] = getattr(form, "current_edit_version", None) or (
-                signing.dumps(self.edit_snapshot(obj), salt=EDIT_VERSION_SALT, compress=True)
+                encode_version(self.edit_snapshot(obj))
             )
             context["edit_version_field"] = EDIT_VERSION_FIELD
         return super().render_change_form(request, context, add, change, form_url, obj)
@@ -212,9 +221,9 @@ class OptimisticLockMixin:
                 % {"name": self.opts.verbose_name}, code="deleted",
             ) from None
         current = self.edit_snapshot(stored)
-        form.current_edit_version = signing.dumps(current, salt=EDIT_VERSION_SALT, compress=True)
+        form.current_edit_version = encode_version(current)
         try:
-            opened = signing.loads(form.data.get(EDIT_VERSION_FIELD, ""), salt=EDIT_VERSION_SALT)
+            opened = decode_version(form.data.get(EDIT_VERSION_FIELD, ""))
         except signing.BadSignature:
             raise ValidationError(
                 _("This form does not say which version of the %(name)s it was opened with, "
