@@ -38,10 +38,12 @@ class BadAdminQuery(BadRequest):
 
 def check_admin_query(query):
     for key, values in query.lists():
+        # The list's own query string, kept (still percent-encoded) for the way back to it.
+        limit = MAX_PARAMETER_LENGTH * (10 if key == "_changelist_filters" else 1)
         for text in (key, *values):
             if "\x00" in text:
                 raise BadAdminQuery(_("The address contains a NUL character."))
-            if len(text) > MAX_PARAMETER_LENGTH:
+            if len(text) > limit:
                 raise BadAdminQuery(
                     _("A value in the address is longer than %(limit)d characters.")
                     % {"limit": MAX_PARAMETER_LENGTH}

@@ -1,4 +1,5 @@
 import re
+from urllib.parse import urlencode
 
 import pytest
 from django.contrib import admin
@@ -270,3 +271,12 @@ def test_admin_autocomplete_refuses_hostile_search_text(admin_client, make_zone,
         + query
     )
     assert response.status_code == 400
+
+
+def test_change_form_keeps_a_long_chinese_search_of_the_list(admin_client, make_zone):
+    zone = make_zone()
+    search = urlencode({"q": "脑科学" * 100})  # 300 characters, 2,700 once percent-encoded
+    url = reverse("admin:zones_zone_change", args=[zone.pk])
+    response = admin_client.get(f"{url}?{urlencode({'_changelist_filters': search})}")
+    assert response.status_code == 200
+    assert admin_client.get(f"{reverse('admin:zones_zone_changelist')}?{search}").status_code == 200
