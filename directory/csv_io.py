@@ -674,14 +674,14 @@ def save_rows(rows):
 def _columns_of(form_fields):
     """The model fields to write for these changed form fields: a translated field's plain
     column and every language's column with it (what save() writes), no M2M."""
-    columns = []
-    for model_field in Organisation._meta.concrete_fields:
-        translated = getattr(model_field, "translated_field", None)  # name_en → name
-        base = translated.name if translated else model_field.name
-        related = {base, *(f"{base}_{code}" for code, _label in settings.LANGUAGES)}
-        if not model_field.primary_key and not related.isdisjoint(form_fields):
-            columns.append(model_field.name)
-    return columns
+
+    def base(model_field):  # name_zh_hans → name
+        translated = getattr(model_field, "translated_field", None)
+        return translated.name if translated else model_field.name
+
+    concrete = [f for f in Organisation._meta.concrete_fields if not f.primary_key]
+    touched = {base(f) for f in concrete if f.name in form_fields}
+    return [f.name for f in concrete if base(f) in touched]
 
 
 @contextmanager
