@@ -11,7 +11,7 @@ from django.urls import reverse
 from PIL import Image
 
 from directory.models import Organisation
-from tests.admin_forms import zone_form
+from tests.admin_forms import with_edit_version, zone_form
 from tests.directory.test_admin import form_data as admin_form_data
 from zones.models import Zone
 
@@ -170,11 +170,11 @@ def opened(name):
 
 def upload_zone_image(admin_client, name, content, zone=None):
     form = zone_form(zone, image=SimpleUploadedFile(name, content), image_alt_en="Hills")
-    url = (
-        reverse("admin:zones_zone_change", args=[zone.pk])
-        if zone
-        else reverse("admin:zones_zone_add")
-    )
+    if zone:
+        url = reverse("admin:zones_zone_change", args=[zone.pk])
+        form = with_edit_version(admin_client, url, form)
+    else:
+        url = reverse("admin:zones_zone_add")
     response = admin_client.post(url, form)
     assert response.status_code == 302
     return Zone.objects.get(slug=form["slug"])
@@ -276,8 +276,10 @@ def test_replacing_or_clearing_an_image_deletes_its_old_files(
         form = zone_form(zone, image=new, image_alt_en="Hills")
     else:
         form = zone_form(zone, **{"image-clear": "on"})
+    url = reverse("admin:zones_zone_change", args=[zone.pk])
+    form = with_edit_version(admin_client, url, form)
     with django_capture_on_commit_callbacks(execute=True):
-        response = admin_client.post(reverse("admin:zones_zone_change", args=[zone.pk]), form)
+        response = admin_client.post(url, form)
     assert response.status_code == 302
     zone.refresh_from_db()
     assert not old_files & set(stored_files())
