@@ -226,7 +226,8 @@ def test_feed_descriptions_are_shortened_with_a_link(make_event):
 def test_serialised_vevent_is_the_library_serialisation(make_event, text):
     event = make_event(title=text or "t", summary=text, description=text * 2)
     component = ical.event_component(event, base_url=BASE)
-    component.add("x-wr-note", text, parameters={"X-P": text[:40].replace("\n", " ") or "p"})
+    line = text.replace("\n", " ")  # the library leaves X- values unescaped
+    component.add("x-wr-note", line, parameters={"X-P": line[:40] or "p"})
     assert ical.serialise(component) == component.to_ical()
 
 
