@@ -114,25 +114,26 @@ def event_component(event, *, base_url, description_limit=None):
 
     ``base_url`` is the site's public address (``settings.SITE_URL``); links are made absolute
     with it. DTSTAMP is the event's last change, not the clock, so unchanged output is
-    byte-for-byte identical. Text values are given to the library already typed (``vText``),
-    which spares it guessing the type of each one.
+    byte-for-byte identical. Values are given to the library already typed (``vText``,
+    ``vDDDTypes``…), which spares it guessing the type of each one.
     """
     event_url = base_url + slug_path("events:detail", event.slug)
     changed = event.updated_at.astimezone(datetime.UTC)
     component = icalendar.Event()
     component["UID"] = icalendar.vText(event.uid)
-    component.add("dtstamp", changed)
-    component.add("last-modified", changed)
+    component["DTSTAMP"] = icalendar.vDDDTypes(changed)
+    component["LAST-MODIFIED"] = icalendar.vDDDTypes(changed)
     component["SEQUENCE"] = icalendar.vInt(event.sequence)
     component["SUMMARY"] = icalendar.vText(event_title(event))
     if event.is_all_day:
         first = event.local_start.date()
         last = event.local_end.date()
-        component.add("dtstart", first)
-        component.add("dtend", max(first, last) + datetime.timedelta(days=1))  # exclusive
+        component["DTSTART"] = icalendar.vDDDTypes(first)
+        # The end of an all-day event is exclusive: the day after the last.
+        component["DTEND"] = icalendar.vDDDTypes(max(first, last) + datetime.timedelta(days=1))
     else:
-        component.add("dtstart", event.starts_at.astimezone(BEIJING))
-        component.add("dtend", event.ends_at.astimezone(BEIJING))
+        component["DTSTART"] = icalendar.vDDDTypes(event.starts_at.astimezone(BEIJING))
+        component["DTEND"] = icalendar.vDDDTypes(event.ends_at.astimezone(BEIJING))
     if event.rule is not None:
         component.add("rrule", icalendar.vRecur.from_ical(event.recurrence_rule))
         if event.exdates:
