@@ -1,11 +1,12 @@
 import datetime
 import uuid
 import zoneinfo
+from types import SimpleNamespace
 
 from dateutil import rrule as dateutil_rrule
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models import OuterRef, Q, Subquery
 from django.db.models.signals import m2m_changed, post_delete
 from django.dispatch import receiver
 from django.urls import reverse
@@ -212,7 +213,6 @@ class EventQuerySet(SearchableQuerySet, PublishableQuerySet):
         names, and the public organisers (their names, addresses, and which are public now).
         """
         from events.ical import FEED_MAX_EVENTS, FEED_PAST_WINDOW
-        from zones.models import Zone
 
         organisers = _published_organisations(now).filter(events=OuterRef("pk")).order_by()
         shown = organisers.values("events")
@@ -224,19 +224,31 @@ class EventQuerySet(SearchableQuerySet, PublishableQuerySet):
             self.ending_after(now - FEED_PAST_WINDOW)
             .order_by("starts_at", "pk")
             .annotate(
-                zone_public=Exists(Zone.objects.published(now).filter(pk=OuterRef("zone_id"))),
                 organisers_changed=organisers_total(models.Max("updated_at")),
                 organisers_count=organisers_total(models.Count("pk")),
                 organisers_sum=organisers_total(models.Sum("pk")),
             )
             .values_list(
                 "pk", "updated_at", "sequence", "venue_id", "venue__updated_at", "zone_id",
-                "zone__updated_at", "zone_public", "category_id", "category__name_en",
+                "zone__updated_at", "category_id", "category__name_en",
                 "category__name_zh_hans", "organisers_changed", "organisers_count",
-                "organisers_sum",
+                "organisers_sum", "zone__is_published", "zone__publish_from",
+                "zone__publish_until",
             )[:FEED_MAX_EVENTS]
         )
-        return [(row[0], repr(row[1:])) for row in rows]
+        return [(row[0], repr((*row[1:-3], _zone_is_public(row[-3:], now)))) for row in rows]
+
+
+def _zone_is_public(fields, now):
+    """Whether a zone with these (is_published, publish_from, publish_until) is public now:
+    the zone model's own ``is_public`` rule, the mirror of ``published()``."""
+    if fields[0] is None:  # no zone
+        return None
+    is_published, publish_from, publish_until = fields
+    zone = SimpleNamespace(
+        is_published=is_published, publish_from=publish_from, publish_until=publish_until
+    )
+    return PublishableModel.is_public(zone, now)  # without making a model instance
 
 
 def _published_organisations(now):
