@@ -397,3 +397,14 @@ def test_matching_etag_answers_304_without_building(client, make_event, monkeypa
     with django_assert_max_num_queries(2):
         response = client.get(FEED + query, HTTP_IF_NONE_MATCH=first["ETag"])
     assert response.status_code == 304
+
+
+def test_deleting_an_organiser_moves_last_modified_forward(client, make_event, make_organisation):
+    organiser = make_organisation(name="Changping Lab")
+    event = make_event(organisers=[organiser])
+    long_ago = rewind_feed_clock()
+    assert parse_http_date(client.get(FEED)["Last-Modified"]) == int(long_ago.timestamp())
+    Organisation.objects.filter(pk=organiser.pk).delete()
+    response = client.get(FEED)
+    assert "ORGANIZER" not in by_uid(response, event.uid)
+    assert parse_http_date(response["Last-Modified"]) > int(long_ago.timestamp())
