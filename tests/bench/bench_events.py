@@ -236,6 +236,8 @@ def main():
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lifevalley.settings")
     os.environ["DJANGO_DATA_DIR"] = tmp.name
     os.environ["DJANGO_DEBUG"] = "1"
+    # Bulk loading and dropping the scratch database may take longer than a request may.
+    os.environ.setdefault("DJANGO_DB_STATEMENT_TIMEOUT_MS", "0")
 
     import django
 
