@@ -6,7 +6,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.core.cache import cache
-from django.db.models import Max, Prefetch, Q, Subquery
+from django.db.models import Max, Prefetch, Subquery
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -311,31 +311,33 @@ def feed_last_modified(now):
     every write and delete of events (and deletions of what they show); the other terms are
     the latest change of events and of the venues, zones and organisations a VEVENT shows,
     and the moments something appeared or left by the clock alone (publication windows, the
-    feed's past window)."""
+    feed's past window). Each term is a one-row subquery of the FeedState row, evaluated once.
+    """
     from directory.models import Organisation
     from zones.models import Zone
 
     def window_moments(model, name):
         return {
-            f"{name}_updated": Max(_latest(model.objects.all(), "updated_at")),
-            f"{name}_appeared": Max(_latest(model.objects.filter(publish_from__lte=now),
-                                            "publish_from")),
-            f"{name}_expired": Max(_latest(model.objects.filter(publish_until__lte=now),
-                                           "publish_until")),
+            f"{name}_updated": _latest(model.objects.all(), "updated_at"),
+            f"{name}_appeared": _latest(model.objects.filter(publish_from__lte=now),
+                                        "publish_from"),
+            f"{name}_expired": _latest(model.objects.filter(publish_until__lte=now),
+                                       "publish_until"),
         }
 
-    totals = Event.objects.aggregate(
-        updated=Max("updated_at"),
-        appeared=Max("publish_from", filter=Q(publish_from__lte=now)),
-        expired=Max("publish_until", filter=Q(publish_until__lte=now)),
-        aged_out=Max("series_ends_at", filter=Q(series_ends_at__lte=now - ical.FEED_PAST_WINDOW)),
-        changed=Max(_latest(FeedState.objects.all(), "changed_at")),
-        venues=Max(_latest(Venue.objects.all(), "updated_at")),
+    terms = {
+        **window_moments(Event, "event"),
+        "aged_out": _latest(
+            Event.objects.filter(series_ends_at__lte=now - ical.FEED_PAST_WINDOW),
+            "series_ends_at",
+        ),
+        "venue_updated": _latest(Venue.objects.all(), "updated_at"),
         **window_moments(Zone, "zone"),
         **window_moments(Organisation, "organisation"),
-    )
-    if totals["updated"] is None:  # no events at all: the aggregate had no row to run over
-        totals = {"changed": FeedState.last_change()}
+    }
+    totals = FeedState.objects.filter(pk=1).values("changed_at", **terms).first()
+    if totals is None:  # no event was ever saved through the models: no FeedState row yet
+        totals = Event.objects.aggregate(updated=Max("updated_at"))
     if totals.get("aged_out"):
         totals["aged_out"] += ical.FEED_PAST_WINDOW
     moments = [value for value in totals.values() if value]
