@@ -6,7 +6,8 @@ from types import SimpleNamespace
 from dateutil import rrule as dateutil_rrule
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import OuterRef, Q, Subquery, Value
+from django.db.models.functions import Cast, Concat
 from django.db.models.signals import m2m_changed, post_delete
 from django.dispatch import receiver
 from django.urls import reverse
@@ -217,22 +218,26 @@ class EventQuerySet(SearchableQuerySet, PublishableQuerySet):
         organisers = _published_organisations(now).filter(events=OuterRef("pk")).order_by()
         shown = organisers.values("events")
 
-        def organisers_total(aggregate):
-            return Subquery(shown.annotate(total=aggregate).values("total")[:1])
-
+        # One subquery: how many public organisers, which (sum of ids), their latest change.
+        signature = Concat(
+            Cast(models.Count("pk"), models.CharField()), Value(":"),
+            Cast(models.Sum("pk"), models.CharField()), Value(":"),
+            Cast(models.Max("updated_at"), models.CharField()),
+            output_field=models.CharField(),
+        )
         rows = (
             self.ending_after(now - FEED_PAST_WINDOW)
             .order_by("starts_at", "pk")
             .annotate(
-                organisers_changed=organisers_total(models.Max("updated_at")),
-                organisers_count=organisers_total(models.Count("pk")),
-                organisers_sum=organisers_total(models.Sum("pk")),
+                organiser_signature=Subquery(
+                    shown.annotate(signature=signature).values("signature")[:1]
+                )
             )
             .values_list(
                 "pk", "updated_at", "sequence", "venue_id", "venue__updated_at", "zone_id",
                 "zone__updated_at", "category_id", "category__name_en",
-                "category__name_zh_hans", "organisers_changed", "organisers_count",
-                "organisers_sum", "zone__is_published", "zone__publish_from",
+                "category__name_zh_hans", "organiser_signature", "zone__is_published",
+                "zone__publish_from",
                 "zone__publish_until",
             )[:FEED_MAX_EVENTS]
         )
