@@ -7,11 +7,14 @@ clients (Google, Outlook, Apple, Thunderbird) hit with published feeds; see DESI
 
 import datetime
 import functools
-import unicodedata
+import hashlib
+import re
+from pathlib import Path
 
 import icalendar
-from django.utils import timezone
+from django.urls import get_urlconf, reverse
 from django.utils.formats import date_format
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from events.models import BEIJING
@@ -39,25 +42,21 @@ ICAL_STATUS = {
 }
 
 
+# Control characters (Unicode category Cc), surrogates (Cs) and the line/paragraph separators.
+_UNSAFE_CHARACTERS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\u2028\u2029]")
+
+
 def clean_text(text, *, single_line=False):
     """Text safe for an iCal TEXT value: control characters stripped, newlines normalised.
 
     The library escapes commas, semicolons, backslashes and newlines; control characters
     (NUL, escape, vertical tab…) it would pass through, and several clients reject them.
     """
-    text = (text or "").replace("\r\n", "\n").replace("\r", "\n")
-    kept = []
-    for char in text:
-        if char == "\n":
-            kept.append(" " if single_line else "\n")
-        elif char == "\t":
-            kept.append(" ")
-        elif unicodedata.category(char) in {"Cc", "Cs"} or char in "\u2028\u2029":
-            continue
-        else:
-            kept.append(char)
-    result = "".join(kept)
-    return " ".join(result.split()) if single_line else result.strip()
+    text = (text or "").replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
+    text = _UNSAFE_CHARACTERS.sub("", text)
+    if single_line:
+        return " ".join(text.split())
+    return text.strip()
 
 
 def _truncate(text, limit):
@@ -74,12 +73,15 @@ def plain_description(event, *, event_url, description_limit=None):
             _("Held in %(month)s; the exact dates have not been announced.")
             % {"month": date_format(event.local_start, "YEAR_MONTH_FORMAT")}
         )
-    if event.summary:
-        parts.append(clean_text(event.summary))
-    if event.description and not (description_limit and event.summary):
+    summary = event.summary  # each translated field is read once: reads cost a lookup
+    if summary:
+        parts.append(clean_text(summary))
+    if not (description_limit and summary):
         # The feed carries the summary, or else the start of the description; the event page
         # and its single-event file carry everything.
-        parts.append(_truncate(clean_text(event.description), description_limit))
+        description = event.description
+        if description:
+            parts.append(_truncate(clean_text(description), description_limit))
     organisers = getattr(event, "public_organisers", [])
     if organisers:
         names = ", ".join(clean_text(o.name, single_line=True) for o in organisers)
@@ -112,47 +114,67 @@ def event_component(event, *, base_url, description_limit=None):
 
     ``base_url`` is the site's public address (``settings.SITE_URL``); links are made absolute
     with it. DTSTAMP is the event's last change, not the clock, so unchanged output is
-    byte-for-byte identical.
+    byte-for-byte identical. Values are given to the library already typed (``vText``,
+    ``vDDDTypes``…), which spares it guessing the type of each one.
     """
-    event_url = base_url + event.get_absolute_url()
+    event_url = base_url + slug_path("events:detail", event.slug)
     changed = event.updated_at.astimezone(datetime.UTC)
     component = icalendar.Event()
-    component.add("uid", event.uid)
-    component.add("dtstamp", changed)
-    component.add("last-modified", changed)
-    component.add("sequence", event.sequence)
-    component.add("summary", event_title(event))
+    component["UID"] = icalendar.vText(event.uid)
+    component["DTSTAMP"] = icalendar.vDDDTypes(changed)
+    component["LAST-MODIFIED"] = icalendar.vDDDTypes(changed)
+    component["SEQUENCE"] = icalendar.vInt(event.sequence)
+    component["SUMMARY"] = icalendar.vText(event_title(event))
     if event.is_all_day:
         first = event.local_start.date()
         last = event.local_end.date()
-        component.add("dtstart", first)
-        component.add("dtend", max(first, last) + datetime.timedelta(days=1))  # exclusive
+        component["DTSTART"] = icalendar.vDDDTypes(first)
+        # The end of an all-day event is exclusive: the day after the last.
+        component["DTEND"] = icalendar.vDDDTypes(max(first, last) + datetime.timedelta(days=1))
     else:
-        component.add("dtstart", timezone.localtime(event.starts_at, BEIJING))
-        component.add("dtend", timezone.localtime(event.ends_at, BEIJING))
+        component["DTSTART"] = icalendar.vDDDTypes(event.starts_at.astimezone(BEIJING))
+        component["DTEND"] = icalendar.vDDDTypes(event.ends_at.astimezone(BEIJING))
     if event.rule is not None:
         component.add("rrule", icalendar.vRecur.from_ical(event.recurrence_rule))
         if event.exdates:
             component.add("exdate", event.exdates)
-    component.add("status", ICAL_STATUS[event.status])
-    component.add("url", event_url)
+    component["STATUS"] = icalendar.vText(ICAL_STATUS[event.status])
+    component["URL"] = icalendar.vUri(event_url)
     location = event_location(event)
     if location:
-        component.add("location", location)
+        component["LOCATION"] = icalendar.vText(location)
     organisers = getattr(event, "public_organisers", [])
     if organisers:
         first = organisers[0]
-        address = f"mailto:{first.email}" if first.email else base_url + first.get_absolute_url()
+        address = (
+            f"mailto:{first.email}" if first.email
+            else base_url + slug_path("directory:detail", first.slug)
+        )
         organizer = icalendar.vCalAddress(address)
         organizer.params["CN"] = clean_text(first.name, single_line=True)
         component.add("organizer", organizer)
     if event.category_id:
         component.add("categories", [clean_text(event.category.name, single_line=True)])
-    component.add(
-        "description",
-        plain_description(event, event_url=event_url, description_limit=description_limit),
+    component["DESCRIPTION"] = icalendar.vText(
+        plain_description(event, event_url=event_url, description_limit=description_limit)
     )
     return component
+
+
+_SLUG = re.compile(r"^[-a-zA-Z0-9_]+$")
+
+
+def slug_path(route, slug):
+    """``reverse(route, kwargs={"slug": slug})`` (the model's get_absolute_url) in the active
+    language, from one reverse per route and language: a feed makes a thousand of these."""
+    if not _SLUG.match(slug):
+        return reverse(route, kwargs={"slug": slug})
+    return _path_template(route, get_language(), get_urlconf()).replace("--slug--", slug)
+
+
+@functools.lru_cache(maxsize=32)
+def _path_template(route, language, urlconf):
+    return reverse(route, kwargs={"slug": "--slug--"}, urlconf=urlconf)
 
 
 def build_calendar(events, *, base_url, name=None, description_limit=None):
@@ -161,6 +183,74 @@ def build_calendar(events, *, base_url, name=None, description_limit=None):
     ``name`` is the calendar's name (X-WR-CALNAME) and marks a subscription: a single-event
     file passes none, because Outlook treats a named file as a calendar of its own.
     """
+    parts = [
+        serialise(event_component(event, base_url=base_url, description_limit=description_limit))
+        for event in events
+    ]
+    return assemble(parts, name=name)
+
+
+# Serialising ----------------------------------------------------------------------------------
+#
+# A feed is its envelope (VCALENDAR properties and the VTIMEZONE), then one serialised VEVENT
+# per event, then END:VCALENDAR: exactly the bytes ``Calendar.to_ical()`` gives for the same
+# calendar, since a component serialises as its own content lines in order. So a VEVENT is
+# serialised once per event version and language and shared by every feed (see the views).
+
+FOLD_OCTETS = 75
+
+
+def serialise(component):
+    """``component.to_ical()``, byte for byte, at a fraction of the cost.
+
+    The content lines (names, parameters, escaped values) come from the library; only the
+    folding is done here: the library folds every line character by character, where almost
+    every line is short or ASCII. Same rule as the library's: at most 74 octets before each
+    break, continuation lines start with a space, and a break never follows a backslash or
+    caret (tests/events/test_ical.py compares both on hard cases).
+    """
+    lines = [fold_line(line) for line in component.content_lines() if line]
+    lines.append(b"")
+    return b"\r\n".join(lines)
+
+
+def fold_line(line):
+    data = line.encode()
+    if len(data) < FOLD_OCTETS:
+        return data
+    limit = FOLD_OCTETS - 1
+    chunks = []
+    if len(data) == len(line):  # ASCII: one octet a character
+        start, size = 0, len(line)
+        while size - start > limit:
+            end = start + limit
+            if line[end - 1] in "\\^":
+                end -= 1
+            chunks.append(line[start:end])
+            start = end
+        chunks.append(line[start:])
+        return "\r\n ".join(chunks).encode()
+    current, count = [], 0
+    for char in line:
+        octets = 1 if char < "\x80" else len(char.encode())
+        if current and count + octets >= FOLD_OCTETS:
+            if len(current) > 1 and current[-1] in "\\^":
+                carried = current.pop()
+                chunks.append("".join(current))
+                current, count = [carried], len(carried.encode())
+            else:
+                chunks.append("".join(current))
+                current, count = [], 0
+        current.append(char)
+        count += octets
+    if current:
+        chunks.append("".join(current))
+    return "\r\n ".join(chunks).encode()
+
+
+@functools.lru_cache(maxsize=64)
+def envelope(name=None):
+    """(head, tail) of a VCALENDAR named ``name``: everything but its VEVENTs, as bytes."""
     calendar = icalendar.Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
@@ -172,14 +262,30 @@ def build_calendar(events, *, base_url, name=None, description_limit=None):
     if name:
         calendar.add("refresh-interval", REFRESH_INTERVAL, parameters={"VALUE": "DURATION"})
         calendar.add("x-published-ttl", icalendar.vDuration(REFRESH_INTERVAL).to_ical().decode())
-    for event in events:
-        calendar.add_component(
-            event_component(event, base_url=base_url, description_limit=description_limit)
-        )
     # Every time is Beijing time, so the one VTIMEZONE is always included: even a file of
     # all-day events then describes the zone X-WR-TIMEZONE names.
-    calendar.subcomponents.insert(0, beijing_vtimezone())
-    return calendar.to_ical()
+    calendar.add_component(beijing_vtimezone())
+    whole = calendar.to_ical()
+    tail = b"END:VCALENDAR\r\n"
+    assert whole.endswith(tail)
+    return whole[: -len(tail)], tail
+
+
+def assemble(parts, *, name=None, max_bytes=None):
+    """The VCALENDAR of the serialised VEVENTs ``parts``, in order.
+
+    With ``max_bytes``, the parts that would take the file past it are left out (with all
+    after them, so the soonest events stay): one pass over the parts' lengths.
+    """
+    head, tail = envelope(name)
+    if max_bytes is not None:
+        total = len(head) + len(tail)
+        for count, part in enumerate(parts):
+            total += len(part)
+            if total > max_bytes:
+                parts = parts[:count]
+                break
+    return head + b"".join(parts) + tail
 
 
 @functools.cache
@@ -195,15 +301,24 @@ def beijing_vtimezone():
 
 
 def build_feed(events, *, base_url, name):
-    """The subscription feed: at most FEED_MAX_BYTES, dropping the farthest events if needed."""
-    events = list(events)[:FEED_MAX_EVENTS]
-    data = build_calendar(
-        events, base_url=base_url, name=name, description_limit=FEED_DESCRIPTION_CHARS
+    """The subscription feed: at most FEED_MAX_EVENTS and FEED_MAX_BYTES (the farthest events
+    are dropped first)."""
+    parts = [feed_component(event, base_url=base_url) for event in list(events)[:FEED_MAX_EVENTS]]
+    return assemble(parts, name=name, max_bytes=FEED_MAX_BYTES)
+
+
+def feed_component(event, *, base_url):
+    """One event's serialised VEVENT as the subscription feed carries it."""
+    return serialise(
+        event_component(event, base_url=base_url, description_limit=FEED_DESCRIPTION_CHARS)
     )
-    while len(data) > FEED_MAX_BYTES and events:
-        keep = max(0, min(len(events) - 1, int(len(events) * FEED_MAX_BYTES / len(data) * 0.95)))
-        events = events[:keep]
-        data = build_calendar(
-            events, base_url=base_url, name=name, description_limit=FEED_DESCRIPTION_CHARS
-        )
-    return data
+
+
+# What a feed's VEVENTs are made of: changing this module or a translation changes every one.
+OUTPUT_VERSION = hashlib.sha256(
+    b"".join(
+        path.read_bytes()
+        for path in [Path(__file__), *sorted(Path(__file__).resolve().parents[1].glob(
+            "lifevalley/locale/*/LC_MESSAGES/django.mo"))]
+    )
+).hexdigest()[:12]

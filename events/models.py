@@ -1,11 +1,13 @@
 import datetime
 import uuid
 import zoneinfo
+from types import SimpleNamespace
 
 from dateutil import rrule as dateutil_rrule
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery, Value
+from django.db.models.functions import Cast, Concat
 from django.db.models.signals import m2m_changed, post_delete
 from django.dispatch import receiver
 from django.urls import reverse
@@ -204,6 +206,62 @@ class EventQuerySet(SearchableQuerySet, PublishableQuerySet):
             .for_calendar(now)
             .order_by("starts_at", "pk")[:FEED_MAX_EVENTS]
         )
+
+
+    def feed_versions(self, now):
+        """(pk, version) of the events ``for_feed`` would give, in the same order, in one query.
+
+        The version moves whenever the event's VEVENT would change: the event itself (every
+        save moves ``updated_at``), its venue, zone (and whether the zone is public), category
+        names, and the public organisers (their names, addresses, and which are public now).
+        """
+        from events.ical import FEED_MAX_EVENTS, FEED_PAST_WINDOW
+
+        organisers = _published_organisations(now).filter(events=OuterRef("pk")).order_by()
+        shown = organisers.values("events")
+
+        # One subquery: how many public organisers, which (sum of ids), their latest change.
+        signature = Concat(
+            Cast(models.Count("pk"), models.CharField()), Value(":"),
+            Cast(models.Sum("pk"), models.CharField()), Value(":"),
+            Cast(models.Max("updated_at"), models.CharField()),
+            output_field=models.CharField(),
+        )
+        rows = (
+            self.ending_after(now - FEED_PAST_WINDOW)
+            .order_by("starts_at", "pk")
+            .annotate(
+                organiser_signature=Subquery(
+                    shown.annotate(signature=signature).values("signature")[:1]
+                )
+            )
+            .values_list(
+                "pk", "updated_at", "sequence", "venue_id", "venue__updated_at", "zone_id",
+                "zone__updated_at", "category_id", "category__name_en",
+                "category__name_zh_hans", "organiser_signature", "zone__is_published",
+                "zone__publish_from",
+                "zone__publish_until",
+            )[:FEED_MAX_EVENTS]
+        )
+        return [(row[0], repr((*row[1:-3], _zone_is_public(row[-3:], now)))) for row in rows]
+
+
+def _zone_is_public(fields, now):
+    """Whether a zone with these (is_published, publish_from, publish_until) is public now:
+    the zone model's own ``is_public`` rule, the mirror of ``published()``."""
+    if fields[0] is None:  # no zone
+        return None
+    is_published, publish_from, publish_until = fields
+    zone = SimpleNamespace(
+        is_published=is_published, publish_from=publish_from, publish_until=publish_until
+    )
+    return PublishableModel.is_public(zone, now)  # without making a model instance
+
+
+def _published_organisations(now):
+    from directory.models import Organisation
+
+    return Organisation.objects.published(now).order_by("name")
 
 
 class Event(ImageAltMixin, PublishableModel):
@@ -579,8 +637,11 @@ class Speaker(models.Model):
 @receiver(post_delete, sender=Event)
 @receiver(post_delete, sender=EventCategory)
 @receiver(post_delete, sender=Venue)
+@receiver(post_delete, sender="zones.Zone")
+@receiver(post_delete, sender="directory.Organisation")
 def _deleted(sender, **kwargs):
-    # Deleting an event (one, or many from the admin) must move the feed's Last-Modified.
+    # Deleting an event (one, or many from the admin), or anything a VEVENT shows, must move
+    # the feed's Last-Modified (which otherwise follows the latest updated_at of each).
     FeedState.touch()
 
 

@@ -10,7 +10,8 @@ SCHEMA_ERROR_MARKERS = ("no such table", "no such column", "syntax error")
 
 
 class DatabaseUnavailableMiddleware:
-    """Answer 503 with a plain page when the database cannot be reached.
+    """Answer 503 with a plain page when the database cannot be reached, or cancels a query
+    that waited longer than its statement or lock timeout (settings: DJANGO_DB_*_TIMEOUT_MS).
 
     Rendering uses no context processors and no database, so the page itself cannot fail the
     same way. Connections are health-checked (CONN_HEALTH_CHECKS), so the site recovers by
@@ -26,7 +27,7 @@ class DatabaseUnavailableMiddleware:
     def process_exception(self, request, exception):
         if not is_connection_error(exception):
             return None
-        logger.error("Database unavailable: %s", exception)
+        logger.error("Database unavailable or too slow: %s", exception)
         return unavailable_response()
 
 

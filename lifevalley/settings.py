@@ -114,26 +114,50 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+def postgres_timeouts(statement_ms, lock_ms):
+    """libpq ``options`` giving every session a statement and a lock timeout (0: none).
+
+    A query cancelled by either raises OperationalError, which DatabaseUnavailableMiddleware
+    answers with the quick 503 page, instead of a worker waiting until gunicorn kills it.
+    """
+    return f"-c statement_timeout={int(statement_ms)} -c lock_timeout={int(lock_ms)}"
+
+
+DB_STATEMENT_TIMEOUT_MS = int(os.environ.get("DJANGO_DB_STATEMENT_TIMEOUT_MS", "5000"))
+DB_LOCK_TIMEOUT_MS = int(os.environ.get("DJANGO_DB_LOCK_TIMEOUT_MS", "2000"))
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    options = DATABASES["default"].setdefault("OPTIONS", {})
     # Fail fast with a 503 page instead of hanging when PostgreSQL is unreachable.
-    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
-        "connect_timeout", int(os.environ.get("DJANGO_DB_CONNECT_TIMEOUT", "3"))
-    )
+    options.setdefault("connect_timeout", int(os.environ.get("DJANGO_DB_CONNECT_TIMEOUT", "3")))
+    timeouts = postgres_timeouts(DB_STATEMENT_TIMEOUT_MS, DB_LOCK_TIMEOUT_MS)
+    # Options given in DATABASE_URL (?options=...) come after ours, so they win.
+    options["options"] = f"{timeouts} {options['options']}" if options.get("options") else timeouts
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+def redis_cache(url, *, timeout):
+    """The shared Redis cache: its errors are cache misses (lifevalley/cache.py), and a socket
+    timeout of a fraction of a second keeps a hung Redis from stalling requests."""
+    return {
+        "BACKEND": "lifevalley.cache.FailSoftRedisCache",
+        "LOCATION": url,
+        "KEY_PREFIX": "lifevalley",
+        "OPTIONS": {"socket_connect_timeout": timeout, "socket_timeout": timeout},
+    }
+
+
 REDIS_URL = os.environ.get("REDIS_URL", "")
+REDIS_TIMEOUT = float(os.environ.get("DJANGO_REDIS_TIMEOUT", "0.25"))
 if REDIS_URL:
+    CACHES = {"default": redis_cache(REDIS_URL, timeout=REDIS_TIMEOUT)}
+else:
+    # Room for the feed's VEVENTs (cached one per event version and language).
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "lifevalley",
-            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": 5000},
         }
     }
-else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # django-axes checks every login attempt first and refuses it while its client is locked out.
 AUTHENTICATION_BACKENDS = [

@@ -18,6 +18,18 @@ from zones.models import Project, Zone
 _sequence = itertools.count(1)
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """No statement timeout for the test session: creating and dropping the test database
+    can take longer than a request may on a loaded machine. (Tests of the timeouts set them
+    on their own connection: tests/lifevalley/test_health.py.)"""
+    from lifevalley.settings import DB_LOCK_TIMEOUT_MS, postgres_timeouts
+
+    options = django_settings.DATABASES["default"].get("OPTIONS", {})
+    if "options" in options:
+        options["options"] = postgres_timeouts(0, DB_LOCK_TIMEOUT_MS)
+
+
 @pytest.fixture(autouse=True)
 def _isolated_cache_and_media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"

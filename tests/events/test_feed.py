@@ -3,12 +3,15 @@ import datetime
 import icalendar
 import pytest
 import recurring_ical_events
+from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import http_date, parse_http_date
 
+from directory.models import Organisation
 from events import ical
-from events.models import BEIJING, Event, FeedState
+from events.models import BEIJING, Event, FeedState, Venue
+from zones.models import Zone
 
 pytestmark = pytest.mark.django_db
 
@@ -36,7 +39,8 @@ def by_uid(response, uid):
 def rewind_feed_clock(days=30):
     """Pretend every change happened long ago, so a new change must move Last-Modified."""
     long_ago = timezone.now() - datetime.timedelta(days=days)
-    Event.objects.update(updated_at=long_ago)
+    for model in (Event, Venue, Zone, Organisation):  # what a VEVENT shows counts too
+        model.objects.update(updated_at=long_ago)
     FeedState.objects.update(changed_at=long_ago)
     return long_ago
 
@@ -284,3 +288,123 @@ def test_atom_feed_lists_newly_published_events_only(client, make_event, draft_e
     assert body.index("<title>Newer</title>") < body.index("<title>Older</title>")
     assert draft_event.title not in body
     assert f"urn:lifevalley:event:{newer.uid}" in body
+
+
+# The feed's cache: VEVENTs per event version, shared by every filter; bounded whole feeds ----
+
+def cache_keys():
+    return set(cache._cache)  # the local-memory cache the tests run with
+
+
+def test_distinct_filters_add_no_cache_keys(client, make_event, make_zone):
+    zone = make_zone(slug="frontier-technology")
+    events = [make_event(starts_at=beijing(2031, 3, day, 9), zone=zone) for day in (1, 2, 3)]
+    assert uids(client.get(FEED)) == [e.uid for e in events]
+    assert uids(client.get(FEED + "?zone=frontier-technology")) == [e.uid for e in events]
+    bounded = cache_keys()
+    assert len(bounded) == len(events) + 2  # one VEVENT each, the two whole feeds
+    queries = [f"after=2030-{month:02d}-{day:02d}" for month in (1, 2) for day in range(1, 21)]
+    queries += ["q=forum", "q=FORUM", "q=Forum%20", "before=2031-12-31&after=2030-01-01"]
+    for query in queries:
+        response = client.get(f"{FEED}?{query}")
+        assert response.status_code == 200
+    assert cache_keys() == bounded
+
+
+def test_a_new_filter_costs_one_query_when_its_events_are_known(client, make_event,
+                                                               django_assert_num_queries):
+    events = [make_event(starts_at=beijing(2031, 3, day, 9)) for day in (1, 2, 3)]
+    client.get(FEED)
+    with django_assert_num_queries(2):  # Last-Modified, then the events' versions
+        response = client.get(FEED + "?after=2031-03-02")
+    assert uids(response) == [events[1].uid, events[2].uid]
+
+
+def test_a_filtered_feed_is_the_same_bytes_as_a_fresh_build(client, make_event, make_zone):
+    zone = make_zone()
+    for day in (1, 2, 3):
+        make_event(starts_at=beijing(2031, 3, day, 9), zone=zone, title=f"北京 forum {day}")
+    warm = client.get(FEED + f"?after=2031-03-02&zone={zone.slug}")
+    cache.clear()
+    cold = client.get(FEED + f"?after=2031-03-02&zone={zone.slug}")
+    assert warm.content == cold.content and warm["ETag"] == cold["ETag"]
+    assert len(vevents(cold)) == 2
+
+
+@pytest.mark.parametrize("query", ["", "?after=2000-01-01"])
+def test_renaming_what_an_event_shows_renews_its_vevent(client, make_event, make_venue, make_zone,
+                                                       make_organisation, make_event_category,
+                                                       query):
+    venue = make_venue(name="Hall A", address="1 Park Road")
+    organiser = make_organisation(name="Changping Lab", email="")
+    category = make_event_category(name="Forum")
+    event = make_event(venue=venue, organisers=[organiser], category=category)
+    other = make_event(zone=make_zone(name="Frontier Zone"))
+    rewind_feed_clock()
+    before = client.get(FEED + query)
+    assert str(by_uid(before, event.uid)["LOCATION"]) == "Hall A, 1 Park Road"
+    assert str(by_uid(before, other.uid)["LOCATION"]) == "Frontier Zone"
+
+    venue.name = "Hall B"
+    venue.save()
+    organiser.name = "Changping Laboratory"
+    organiser.save()
+    category.name = "Symposium"
+    category.save()
+    other.zone.name = "Frontier Technology Zone"
+    other.zone.save()
+    after = client.get(FEED + query, HTTP_IF_NONE_MATCH=before["ETag"])
+    renamed = by_uid(after, event.uid)
+    assert str(renamed["LOCATION"]) == "Hall B, 1 Park Road"
+    assert renamed["ORGANIZER"].params["CN"] == "Changping Laboratory"
+    assert renamed["CATEGORIES"].cats == ["Symposium"]
+    assert str(by_uid(after, other.uid)["LOCATION"]) == "Frontier Technology Zone"
+    assert after["ETag"] != before["ETag"]
+    assert parse_http_date(after["Last-Modified"]) > parse_http_date(before["Last-Modified"])
+
+
+def test_organiser_leaving_the_public_renews_the_vevent(client, make_event, make_organisation):
+    organiser = make_organisation(name="Changping Lab")
+    event = make_event(organisers=[organiser])
+    first = client.get(FEED + "?after=2000-01-01")
+    assert by_uid(first, event.uid)["ORGANIZER"].params["CN"] == "Changping Lab"
+    # By the clock alone (no save): the organisation's publication window closes.
+    type(organiser).objects.filter(pk=organiser.pk).update(
+        publish_until=timezone.now() - datetime.timedelta(seconds=1)
+    )
+    second = client.get(FEED + "?after=2000-01-01")
+    assert "ORGANIZER" not in by_uid(second, event.uid)
+    assert second["ETag"] != first["ETag"]
+    assert parse_http_date(second["Last-Modified"]) >= parse_http_date(first["Last-Modified"])
+
+
+@pytest.mark.parametrize("query", ["", "?after=2000-01-01", "?q=forum"])
+def test_matching_etag_answers_304_without_building(client, make_event, monkeypatch, query,
+                                                    django_assert_max_num_queries):
+    make_event(title="Brain forum", organisers=[])
+    make_event(title="Cell forum", recurrence_rule="FREQ=WEEKLY;COUNT=3")
+    first = client.get(FEED + query)
+    assert len(vevents(first)) == 2
+    cache.clear()  # nothing cached: the ETag still needs no build
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("a 304 must not build the feed")
+
+    monkeypatch.setattr(ical, "event_component", refuse)
+    with django_assert_max_num_queries(2):
+        response = client.get(FEED + query, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert response.status_code == 304 and response.content == b""
+    with django_assert_max_num_queries(2):
+        response = client.get(FEED + query, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert response.status_code == 304
+
+
+def test_deleting_an_organiser_moves_last_modified_forward(client, make_event, make_organisation):
+    organiser = make_organisation(name="Changping Lab")
+    event = make_event(organisers=[organiser])
+    long_ago = rewind_feed_clock()
+    assert parse_http_date(client.get(FEED)["Last-Modified"]) == int(long_ago.timestamp())
+    Organisation.objects.filter(pk=organiser.pk).delete()
+    response = client.get(FEED)
+    assert "ORGANIZER" not in by_uid(response, event.uid)
+    assert parse_http_date(response["Last-Modified"]) > int(long_ago.timestamp())

@@ -212,3 +212,31 @@ def test_feed_descriptions_are_shortened_with_a_link(make_event):
     first_part = description.split("\n\n")[0]
     assert len(first_part) == ical.FEED_DESCRIPTION_CHARS and first_part.endswith("…")
     assert description.endswith(f"Details: {BASE}/events/{event.slug}/")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "x" * 60, "x" * 66, "x" * 67, "x" * 68, "x" * 200, "x" * 65 + "\\" + "y" * 80,
+        "x" * 66 + "^" + "y" * 80, "a\\" * 90, "^" * 160, "x" * 66 + "\\\\" + "y" * 10,
+        "生命谷" * 40, "a" + "北京" * 50, "é" * 100 + "x" * 7, "🧬" * 40, "x" * 64 + "北" * 30,
+        "Forum; genes, data\\\nnext line " * 8, "",
+    ],
+)
+def test_serialised_vevent_is_the_library_serialisation(make_event, text):
+    event = make_event(title=text or "t", summary=text, description=text * 2)
+    component = ical.event_component(event, base_url=BASE)
+    line = text.replace("\n", " ")  # the library leaves X- values unescaped
+    component.add("x-wr-note", line, parameters={"X-P": line[:40] or "p"})
+    assert ical.serialise(component) == component.to_ical()
+
+
+def test_assembled_calendar_is_the_library_calendar(make_event):
+    events = [make_event(title="北京 forum" * 9), make_event(is_all_day=True)]
+    calendar = icalendar.Calendar()
+    for name, value in parse(ical.build_calendar([], base_url=BASE, name="x")).items():
+        calendar[name] = value
+    calendar.add_component(ical.beijing_vtimezone())
+    for event in events:
+        calendar.add_component(ical.event_component(event, base_url=BASE))
+    assert ical.build_calendar(events, base_url=BASE, name="x") == calendar.to_ical()

@@ -71,4 +71,16 @@ def test_redis_url_switches_to_the_shared_redis_cache():
     )
     result = run_manage("shell", "-c", script, REDIS_URL="redis://127.0.0.1:6379/15")
     assert result.returncode == 0, result.stderr
-    assert result.stdout.split()[-2:] == ["django.core.cache.backends.redis.RedisCache", "shared"]
+    # Django's built-in RedisCache, with Redis errors turned into misses (lifevalley/cache.py).
+    assert result.stdout.split()[-2:] == ["lifevalley.cache.FailSoftRedisCache", "shared"]
+
+
+def test_postgres_sessions_get_statement_and_lock_timeouts_from_the_environment():
+    script = "from django.conf import settings; print(settings.DATABASES['default']['OPTIONS'])"
+    result = run_manage(
+        "shell", "-c", script, DATABASE_URL="postgres://u@127.0.0.1:1/x",
+        DJANGO_DB_STATEMENT_TIMEOUT_MS="1234", DJANGO_DB_LOCK_TIMEOUT_MS="567",
+    )
+    assert result.returncode == 0, result.stderr
+    assert "'options': '-c statement_timeout=1234 -c lock_timeout=567'" in result.stdout
+    assert "'connect_timeout': 3" in result.stdout
