@@ -23,6 +23,7 @@ from events import ical
 from events.filters import EventFilter
 from events.models import BEIJING, Event, FeedState
 from lifevalley.images import largest_rendition_url
+from lifevalley.observability import FEED_BUILDS
 from lifevalley.views import PublishedDetailView
 
 CALENDAR_CONTENT_TYPE = "text/calendar; charset=utf-8"
@@ -351,6 +352,7 @@ class FeedResult:
                 name = calendar_name(self.filterset.describe())
                 events = self.filterset.qs.for_feed(self.now)
                 self.data = ical.build_feed(events, base_url=settings.SITE_URL, name=name)
+                FEED_BUILDS.inc()
                 cache.set(key, self.data, FEED_CACHE_SECONDS)
 
     @property

@@ -192,11 +192,41 @@ if not DEBUG:
     # /healthz is probed over plain HTTP by load balancers.
     SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
+# Operations (lifevalley/observability.py): JSON log lines with a request id, a line per
+# request (WARNING when slower than DJANGO_SLOW_REQUEST_MS), Prometheus metrics at /metrics.
+INSTALLED_APPS += ["django_prometheus"]
+MIDDLEWARE = [
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    "lifevalley.observability.RequestLogMiddleware",
+    *MIDDLEWARE,
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
+]
+LOG_FORMAT = os.environ.get("DJANGO_LOG_FORMAT", "text" if DEBUG else "json")
+SLOW_REQUEST_MS = float(os.environ.get("DJANGO_SLOW_REQUEST_MS", "1000"))
+ACCESS_LOG = env_bool("DJANGO_ACCESS_LOG", True)
+if not DEBUG:
+    # Scraped over plain HTTP on the private address, like /healthz.
+    SECURE_REDIRECT_EXEMPT = [*SECURE_REDIRECT_EXEMPT, r"^metrics$"]
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "json": {"()": "lifevalley.observability.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json" if LOG_FORMAT == "json" else "text",
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
+    "loggers": {
+        # Our request line replaces Django's own 4xx/5xx warnings ("Not Found: /x"), which
+        # would say the same thing twice; errors with tracebacks still come from it.
+        "django.request": {"level": "ERROR"},
+        "django.server": {"level": "ERROR"},
+    },
 }
 
 # The site's own address, used where a URL leaves the site (iCal, sitemaps, subscribe links).
