@@ -60,9 +60,8 @@ forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1,
 # PROMETHEUS_MULTIPROC_DIR and /metrics adds them up (prometheus_client's multiprocess mode).
 # It must be set before any worker imports prometheus_client, hence here, in the master.
 # systemd gives each instance its own directory (RuntimeDirectory); by hand, a temporary one.
-os.environ.setdefault(
-    "PROMETHEUS_MULTIPROC_DIR", tempfile.mkdtemp(prefix="lifevalley-metrics-")
-)
+if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="lifevalley-metrics-")
 
 
 def on_starting(server):
