@@ -60,8 +60,10 @@ forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1,
 # PROMETHEUS_MULTIPROC_DIR and /metrics adds them up (prometheus_client's multiprocess mode).
 # It must be set before any worker imports prometheus_client, hence here, in the master.
 # systemd gives each instance its own directory (RuntimeDirectory); by hand, a temporary one.
+_own_metrics_dir = None
 if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
-    os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="lifevalley-metrics-")
+    _own_metrics_dir = tempfile.mkdtemp(prefix="lifevalley-metrics-")
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = _own_metrics_dir
 
 
 def on_starting(server):
@@ -81,3 +83,9 @@ def child_exit(server, worker):
     from prometheus_client import multiprocess
 
     multiprocess.mark_process_dead(worker.pid)
+
+
+def on_exit(server):
+    """Remove the temporary metrics directory made above (systemd removes its own)."""
+    if _own_metrics_dir:
+        shutil.rmtree(_own_metrics_dir, ignore_errors=True)

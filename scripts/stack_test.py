@@ -797,6 +797,25 @@ class Checks:
         return True, (f"with the test's Redis stopped, 8 URLs 200 from A and B (slowest "
                       f"{slowest:.2f}s), healthz {health}")
 
+    def graceful_reload(self):
+        """HUP to instance A's gunicorn master (systemctl reload): new workers, no error."""
+        log = self.stack.tmp / "a.log"
+        booted_before = log.read_text().count("Booting worker")
+        statuses = []
+        with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
+            futures = [pool.submit(lambda: self.browser().get("/events/").status)
+                       for _ in range(30)]
+            time.sleep(0.3)
+            os.kill(self.stack.processes["a"].pid, signal.SIGHUP)
+            statuses = [future.result() for future in futures]
+        wait_for(lambda: log.read_text().count("Booting worker") >= booted_before + 2,
+                 "new workers after HUP", timeout=30)
+        wait_for(lambda: self.stack._healthy(Browser(self.stack.ports["a"], host="127.0.0.1")),
+                 "instance A after HUP")
+        if set(statuses) != {200}:
+            return False, f"statuses during the reload: {sorted(set(statuses))}"
+        return True, "HUP to A's master during 30 requests: new workers booted, all 200"
+
     def failover(self):
         paths = ["/", "/events/", "/directory/", "/zones/", *self.detail_paths]
         total, kill_after = 90, 30
@@ -956,6 +975,7 @@ def main():
     checks.check("edit on one instance, fresh on the other", checks.edit_reaches_other_instance)
     checks.check("login lock-out across instances", checks.lockout_across_instances)
     checks.check("Redis stopped", checks.redis_down)
+    checks.check("graceful reload", checks.graceful_reload)
     checks.check("instance killed under load", checks.failover)
     checks.check("rate limit on search", checks.rate_limits)
     checks.check("backup and restore", checks.backup_restore)
