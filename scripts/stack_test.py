@@ -275,11 +275,22 @@ class Stack:
         )
         log_file.close()
         self.processes[name] = process
+        self._write_pidfile()
         return process
+
+    def _write_pidfile(self):
+        """The process groups still running, for scripts/stack-test's EXIT trap (a backstop
+        if this process dies without its own cleanup)."""
+        pidfile = os.environ.get("STACK_TEST_PIDFILE")
+        if pidfile:
+            Path(pidfile).write_text("".join(f"{p.pid}\n" for p in self.processes.values()))
 
     def stop(self, name, sig=signal.SIGTERM, timeout=15):
         process = self.processes.pop(name, None)
-        if process is None or process.poll() is not None:
+        if process is None:
+            return
+        self._write_pidfile()
+        if process.poll() is not None:
             return
         try:
             os.killpg(process.pid, sig)
