@@ -2,7 +2,6 @@ import io
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.options import IncorrectLookupParameters
 from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
@@ -16,7 +15,13 @@ from modeltranslation.admin import TranslationAdmin
 
 from directory import csv_io
 from directory.models import Organisation, Sector
-from lifevalley.admin import PublishableAdmin, can_publish, image_preview
+from lifevalley.admin import (
+    BackOfficeAdminMixin,
+    BadAdminQuery,
+    PublishableAdmin,
+    can_publish,
+    image_preview,
+)
 
 # The uploaded file waits for confirmation inside the preview page itself: a signed,
 # compressed token (django.core.signing) holding the file's text and the uploader's id. The
@@ -40,7 +45,7 @@ class ImportConfirmForm(forms.Form):
 
 
 @admin.register(Sector)
-class SectorAdmin(TranslationAdmin):
+class SectorAdmin(BackOfficeAdminMixin, TranslationAdmin):
     list_display = ("name", "slug", "order")
     list_editable = ("order",)
     search_fields = ("name_en", "name_zh_hans", "slug")
@@ -175,8 +180,8 @@ class OrganisationAdmin(PublishableAdmin, TranslationAdmin):
             raise PermissionDenied
         try:
             queryset = self.get_changelist_instance(request).get_queryset(request)
-        except IncorrectLookupParameters:
-            return redirect("admin:directory_organisation_changelist")
+        except BadAdminQuery as error:
+            return self.bad_query_response(request, error)
         return self.csv_response(queryset)
 
     def changelist_view(self, request, extra_context=None):

@@ -2,6 +2,7 @@
 
 from directory.models import Organisation
 from lifevalley.images import largest_rendition_url
+from lifevalley.structured_data import absolute
 
 SCHEMA_TYPES = {
     Organisation.Kind.ENTERPRISE: "Corporation",
@@ -13,8 +14,11 @@ SCHEMA_TYPES = {
 }
 
 def organisation_data(organisation, zone, request):
-    """The schema.org dictionary; ``zone`` is the organisation's zone if it is public."""
-    page_url = request.build_absolute_uri(organisation.get_absolute_url())
+    """The schema.org dictionary; ``zone`` is the organisation's zone if it is public.
+
+    Every URL is on ``SITE_URL``, whatever host the request came to (``request`` is unused).
+    """
+    page_url = absolute(organisation.get_absolute_url())
     data = {
         "@context": "https://schema.org",
         "@type": SCHEMA_TYPES.get(organisation.kind, "Organization"),
@@ -27,7 +31,7 @@ def organisation_data(organisation, zone, request):
         data["description"] = organisation.summary
     logo = largest_rendition_url(organisation.logo, organisation.logo_width)
     if logo:
-        data["logo"] = request.build_absolute_uri(logo)
+        data["logo"] = absolute(logo)
     if organisation.founded_year:
         data["foundingDate"] = str(organisation.founded_year)
     if organisation.email:
@@ -45,6 +49,6 @@ def organisation_data(organisation, zone, request):
         data["location"] = {
             "@type": "Place",
             "name": zone.name,
-            "url": request.build_absolute_uri(zone.get_absolute_url()),
+            "url": absolute(zone.get_absolute_url()),
         }
     return data

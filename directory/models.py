@@ -57,8 +57,8 @@ class OrganisationQuerySet(SearchableQuerySet, PublishableQuerySet):
         memberships = Organisation.sectors.through.objects.filter(sector__in=sectors)
         return Q(pk__in=memberships.values("organisation_id"))
 
-    def for_cards(self):
-        return self.select_related("zone").prefetch_related("sectors")
+    def for_cards(self, now=None):
+        return self.with_public("zone", "sectors", now=now)
 
     def related_to(self, organisation):
         """Other organisations sharing a sector with this one, most sectors in common first."""

@@ -31,7 +31,7 @@ class OrganisationListView(View):
         context["facets"] = filterset.facets()
         context["active_filters"] = filterset.active_filters()
 
-        paginator = Paginator(filterset.qs.for_cards(), self.paginate_by)
+        paginator = Paginator(filterset.qs.for_cards(now), self.paginate_by)
         page_number = request.GET.get("page") or 1
         try:
             page = paginator.page(page_number)
@@ -63,9 +63,8 @@ class OrganisationDetailView(PublishedDetailView):
         context = super().get_context_data(**kwargs)
         now = timezone.now()
         organisation = self.object
-        # A draft zone is not shown (nor linked) on a public page.
-        zone = organisation.zone if organisation.zone and organisation.zone.is_public(now) else None
-        related = Organisation.objects.published(now).related_to(organisation).for_cards()
+        zone = organisation.zone  # None unless public (for_cards)
+        related = Organisation.objects.published(now).related_to(organisation).for_cards(now)
         context["zone"] = zone
         context["related_organisations"] = list(related[: self.related_shown])
         context["structured_data"] = organisation_data(organisation, zone, self.request)

@@ -7,11 +7,11 @@ from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
 from events.models import Event, EventCategory, Speaker, Venue, make_uid
-from lifevalley.admin import ImagePreviewMixin, PublishableAdmin
+from lifevalley.admin import BackOfficeAdminMixin, ImagePreviewMixin, PublishableAdmin
 
 
 @admin.register(EventCategory)
-class EventCategoryAdmin(TranslationAdmin):
+class EventCategoryAdmin(BackOfficeAdminMixin, TranslationAdmin):
     list_display = ("name", "slug", "order")
     list_editable = ("order",)
     search_fields = ("name_en", "name_zh_hans")
@@ -19,7 +19,7 @@ class EventCategoryAdmin(TranslationAdmin):
 
 
 @admin.register(Venue)
-class VenueAdmin(TranslationAdmin):
+class VenueAdmin(BackOfficeAdminMixin, TranslationAdmin):
     list_display = ("name", "address")
     search_fields = ("name_en", "name_zh_hans", "address_en")
 

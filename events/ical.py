@@ -102,7 +102,7 @@ def event_title(event):
 def event_location(event):
     if event.venue_id:
         return clean_text(event.venue.display, single_line=True)
-    if event.zone_id:
+    if event.zone:  # None when the zone is not public (EventQuerySet.for_cards)
         return clean_text(event.zone.name, single_line=True)
     return ""
 

@@ -185,29 +185,25 @@ class EventQuerySet(SearchableQuerySet, PublishableQuerySet):
     def organised_by(self, organisation):
         return self.filter(organisers=organisation)
 
-    def for_cards(self):
-        return self.select_related("category", "venue", "zone")
+    def for_cards(self, now=None):
+        return self.with_public("category", "venue", "zone", now=now)
+
+    def for_calendar(self, now=None):
+        """What a VEVENT shows: the card's relations plus the public organisers."""
+        return self.for_cards(now).with_public("organisers", now=now)
+
+    def for_detail(self, now=None):
+        """What the event page shows: its calendar data, speakers, parent and satellites."""
+        return self.for_calendar(now).with_public("speakers", "parent", "satellites", now=now)
 
     def for_feed(self, now):
         from events.ical import FEED_MAX_EVENTS, FEED_PAST_WINDOW
 
-        organisers = models.Prefetch(
-            "organisers",
-            queryset=_published_organisations(now),
-            to_attr="public_organisers",
-        )
         return (
             self.ending_after(now - FEED_PAST_WINDOW)
-            .select_related("category", "venue", "zone")
-            .prefetch_related(organisers)
+            .for_calendar(now)
             .order_by("starts_at", "pk")[:FEED_MAX_EVENTS]
         )
-
-
-def _published_organisations(now):
-    from directory.models import Organisation
-
-    return Organisation.objects.published(now).order_by("name")
 
 
 class Event(ImageAltMixin, PublishableModel):

@@ -6,7 +6,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.core.cache import cache
-from django.db.models import Max, Prefetch, Q
+from django.db.models import Max, Q
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -18,7 +18,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import condition, require_safe
 from django.views.generic import ListView
 
-from directory.models import Organisation
 from events import ical
 from events.filters import EventFilter
 from events.models import BEIJING, Event, FeedState
@@ -72,7 +71,7 @@ class EventListView(ListView):
 
     def get(self, request, *args, **kwargs):
         self.now = timezone.now()
-        published = Event.objects.published(self.now).for_cards()
+        published = Event.objects.published(self.now).for_cards(self.now)
         base = published.past(self.now) if self.past else published.upcoming(self.now)
         self.filterset = EventFilter(request.GET, queryset=base, request=request)
         if not self.filterset.is_valid():
@@ -115,7 +114,10 @@ def month_view(request, year, month):
     start = datetime.datetime.combine(first, datetime.time.min, BEIJING)
     end = datetime.datetime.combine(following, datetime.time.min, BEIJING)
     events = list(
-        Event.objects.published(now).overlapping(start, end).for_cards().order_by("starts_at", "pk")
+        Event.objects.published(now)
+        .overlapping(start, end)
+        .for_cards(now)
+        .order_by("starts_at", "pk")
     )
     by_day = {}
     month_only = []
@@ -174,36 +176,17 @@ class EventDetailView(PublishedDetailView):
     context_object_name = "event"
 
     def get_queryset(self):
-        now = timezone.now()
-        return (
-            super()
-            .get_queryset()
-            .select_related("category", "venue", "zone", "parent")
-            .prefetch_related(
-                "speakers",
-                Prefetch(
-                    "organisers",
-                    queryset=Organisation.objects.published(now).order_by("name"),
-                    to_attr="public_organisers",
-                ),
-                Prefetch(
-                    "satellites",
-                    queryset=Event.objects.published(now).order_by("starts_at", "pk"),
-                    to_attr="public_satellites",
-                ),
-            )
-        )
+        return super().get_queryset().for_detail()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         now = timezone.now()
         event = self.object
-        parent = event.parent if event.parent and event.parent.is_public(now) else None
         context.update(
             {
-                "parent": parent,
+                "parent": event.parent,  # None unless public (for_detail)
                 "occurrences": event.next_occurrences(now, limit=10) if event.is_repeating else [],
-                "structured_data": event_structured_data(event, parent),
+                "structured_data": event_structured_data(event, event.parent),
                 "subscribe": subscribe_links(name=calendar_name()),
                 "ics_url": reverse("events:ics", kwargs={"slug": event.slug}),
             }
@@ -244,7 +227,7 @@ def event_structured_data(event, parent=None):
             "name": event.venue.name,
             "address": event.venue.address or event.venue.name,
         }
-    elif event.zone_id:
+    elif event.zone:  # None when the zone is not public (for_cards)
         data["location"] = {
             "@type": "Place", "name": event.zone.name, "address": "Changping, Beijing"
         }
@@ -291,14 +274,7 @@ def calendar_response(data, *, filename=None):
 def event_ics(request, slug):
     """One event as a one-time .ics copy (no calendar name: Outlook would make a calendar)."""
     now = timezone.now()
-    organisers = Prefetch(
-        "organisers",
-        queryset=Organisation.objects.published(now).order_by("name"),
-        to_attr="public_organisers",
-    )
-    event = get_object_or_404(
-        Event.objects.published(now).for_cards().prefetch_related(organisers), slug=slug
-    )
+    event = get_object_or_404(Event.objects.published(now).for_calendar(now), slug=slug)
     data = ical.build_calendar([event], base_url=settings.SITE_URL)
     return calendar_response(data, filename=f"{event.slug}.ics")
 
@@ -390,16 +366,41 @@ def feed_ics(request):
 
 # News readers ---------------------------------------------------------------------------------
 
-class NewEventsFeed(Feed):
-    """Atom feed of newly published events, newest first."""
+class PlainTextAtomFeed(Atom1Feed):
+    """Atom whose summaries are plain text (``type="text"``).
 
-    feed_type = Atom1Feed
+    Django writes ``<summary type="html">``, so a reader renders whatever markup a summary
+    holds, ``<script>`` included. Our summaries are text, so say so and readers show it as such.
+    """
+
+    def add_item_elements(self, handler, item):
+        description, item["description"] = item["description"], None
+        super().add_item_elements(handler, item)
+        item["description"] = description
+        if description is not None:
+            handler.addQuickElement("summary", description, {"type": "text"})
+
+
+class NewEventsFeed(Feed):
+    """Atom feed of newly published events, newest first.
+
+    Every link is absolute on ``SITE_URL``: the syndication framework would take the scheme
+    and host from the request (and leaves absolute URLs as they are).
+    """
+
+    feed_type = PlainTextAtomFeed
     title = gettext_lazy("New events at Life Valley")
     subtitle = gettext_lazy("Forums, conferences and seminars newly announced by the park.")
     limit = 30
 
     def link(self):
-        return reverse("events:list")
+        return settings.SITE_URL + reverse("events:list")
+
+    def feed_url(self):
+        return settings.SITE_URL + reverse("events:atom")
+
+    def item_link(self, item):
+        return settings.SITE_URL + item.get_absolute_url()
 
     def items(self):
         return (
@@ -445,7 +446,7 @@ def upcoming_context(queryset, now, *, param, value, label):
     """Context for includes/_upcoming_section.html: the next few events and subscribe links."""
     params = [(param, value)]
     return {
-        "upcoming_events": list(queryset.upcoming(now).for_cards()[:UPCOMING_SHOWN]),
+        "upcoming_events": list(queryset.upcoming(now).for_cards(now)[:UPCOMING_SHOWN]),
         "events_more_url": reverse("events:list") + "?" + urlencode(params),
         "subscribe": subscribe_links(params, name=calendar_name(label)),
     }

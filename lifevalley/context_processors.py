@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.urls import translate_url
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language_info
 
 from lifevalley.models import ParkProfile
@@ -9,9 +10,22 @@ def park(request):
     return {"park": ParkProfile.current()}
 
 
+def local_path(path):
+    """``path`` as a path on this site, whatever the request held.
+
+    ``//evil.example/x`` (or ``/%2F%2Fevil.example/x``, or ``/\\evil.example``) is a path to
+    Django but a link to another host in a browser: leading slashes and backslashes collapse
+    to one ``/``, and anything still not a plain local path becomes the home page.
+    """
+    path = "/" + path.lstrip("/\\")
+    if url_has_allowed_host_and_scheme(path, allowed_hosts=set()):
+        return path
+    return "/"
+
+
 def languages(request):
     """The current page in each language, for the language switch and hreflang links."""
-    path = request.path
+    path = local_path(request.path)
     query = request.META.get("QUERY_STRING", "")
     alternates = []
     for code, _name in settings.LANGUAGES:

@@ -1,9 +1,10 @@
-"""What the admin index shows staff: recent changes by anyone, and what needs attention."""
+"""What the admin index shows staff: recent changes they may see, and what needs attention."""
 
 import datetime
 
 from django.apps import apps
 from django.contrib.admin.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -14,8 +15,17 @@ RECENT_CHANGES = 12
 SOON = datetime.timedelta(days=7)
 
 
-def recent_changes():
-    return list(LogEntry.objects.select_related("user", "content_type")[:RECENT_CHANGES])
+def recent_changes(user):
+    """The latest changes, by anyone, to the kinds of content this user may view."""
+    entries = LogEntry.objects.select_related("user", "content_type")
+    if not user.is_superuser:
+        visible = [
+            content_type.pk for content_type in ContentType.objects.all()
+            if user.has_perm(f"{content_type.app_label}.view_{content_type.model}")
+            or user.has_perm(f"{content_type.app_label}.change_{content_type.model}")
+        ]
+        entries = entries.filter(content_type__in=visible)
+    return list(entries[:RECENT_CHANGES])
 
 
 def drafts_waiting(user):

@@ -3,7 +3,8 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models, transaction
-from django.db.models import Q
+from django.db.models import FilteredRelation, Prefetch, Q
+from django.db.models.query import ModelIterable
 from django.db.models.signals import class_prepared, post_delete
 from django.dispatch import receiver
 from django.urls import reverse
@@ -13,18 +14,98 @@ from django.utils.translation import gettext_lazy as _
 from lifevalley.images import CheckedImageField, render_renditions, rendition_names
 
 
+def public_condition(now, through=""):
+    """The single definition of "public" as a condition: published and inside its window.
+
+    ``through`` applies it across a relation (``public_condition(now, "zone")`` holds for rows
+    whose zone is public); ``published()`` and ``with_public()`` are both built on it, and
+    ``PublishableModel.is_public()`` is its mirror in Python.
+    """
+    prefix = f"{through}__" if through else ""
+    return (
+        Q(**{f"{prefix}is_published": True})
+        & (Q(**{f"{prefix}publish_from__isnull": True}) | Q(**{f"{prefix}publish_from__lte": now}))
+        & (Q(**{f"{prefix}publish_until__isnull": True}) | Q(**{f"{prefix}publish_until__gt": now}))
+    )
+
+
+# with_public() names what it fetches "public_<relation>": the filtered join of a forward
+# relation, and the prefetched list of a to-many one.
+PUBLIC_PREFIX = "public_"
+
+
+class PublicRelationsIterable(ModelIterable):
+    """Model rows whose forward relations fetched by ``with_public()`` hold only public rows.
+
+    The filtered join leaves the public row (or None) in ``public_<name>``; this puts it in
+    the relation's own cache, so ``event.zone`` is None without a query when the zone is not
+    public, whoever reads it: templates, JSON-LD, iCal, Atom. ``zone_id`` keeps the stored
+    value, so code that shows a relation tests the relation (``if event.zone``), not its id.
+    """
+
+    def __iter__(self):
+        opts = self.queryset.model._meta
+        relations = [
+            (opts.get_field(relation.relation_name), alias)
+            for alias, relation in self.queryset.query._filtered_relations.items()
+            if alias == PUBLIC_PREFIX + relation.relation_name
+        ]
+        for obj in super().__iter__():
+            for field, alias in relations:
+                # Not selected (e.g. select_related(None) later on): hidden, never fetched lazily.
+                field.set_cached_value(obj, getattr(obj, alias, None))
+            yield obj
+
+
 class PublishableQuerySet(models.QuerySet):
     def published(self, now=None):
         """The single definition of "public": published and inside its publication window."""
-        now = now or timezone.now()
-        return self.filter(
-            Q(is_published=True),
-            Q(publish_from__isnull=True) | Q(publish_from__lte=now),
-            Q(publish_until__isnull=True) | Q(publish_until__gt=now),
-        )
+        return self.filter(public_condition(now or timezone.now()))
 
     def drafts(self):
         return self.filter(is_published=False)
+
+    def with_public(self, *names, now=None):
+        """Fetch these relations with the rows, keeping only their public objects.
+
+        A public object never shows a related one that is not public (a draft, scheduled or
+        expired zone, organiser, parent or satellite event, project): this is where that is
+        decided, for every page, card, feed and search result.
+
+        - A forward relation to a publishable model (``event.zone``, ``event.parent``,
+          ``organisation.zone``) is joined with ``public_condition`` in the join itself
+          (``FilteredRelation`` + ``select_related``: no extra query) and reads None when
+          the related object is not public.
+        - A to-many relation to a publishable model (``event.organisers``,
+          ``event.satellites``, ``zone.projects``) is prefetched, public rows only, into
+          ``public_<name>`` (one query per relation, whatever the number of rows).
+        - Relations to models without a publication state (venue, category, sector,
+          speakers) are public by definition and are fetched as they are.
+        """
+        now = now or timezone.now()
+        queryset = self
+        for name in names:
+            field = self.model._meta.get_field(name)
+            related = field.related_model
+            publishable = issubclass(related, PublishableModel)
+            if not (field.many_to_one or (field.one_to_one and field.concrete)):
+                if publishable:
+                    name = Prefetch(
+                        name,
+                        queryset=related._default_manager.published(now),
+                        to_attr=PUBLIC_PREFIX + name,
+                    )
+                queryset = queryset.prefetch_related(name)
+            elif publishable:
+                alias = PUBLIC_PREFIX + name
+                queryset = queryset.annotate(
+                    **{alias: FilteredRelation(name, condition=public_condition(now, name))}
+                ).select_related(alias)
+                if issubclass(queryset._iterable_class, ModelIterable):
+                    queryset._iterable_class = PublicRelationsIterable
+            else:
+                queryset = queryset.select_related(name)
+        return queryset
 
 
 class PublishableModel(models.Model):

@@ -17,7 +17,7 @@ class SearchSection:
     template: str
 
     def results(self, query, now):
-        return self.model.objects.published(now).for_cards().search(query)
+        return self.model.objects.published(now).for_cards(now).search(query)
 
 
 SECTIONS = [

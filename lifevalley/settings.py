@@ -5,11 +5,13 @@ debug on. Production sets ``DJANGO_DEBUG=0``, ``DJANGO_SECRET_KEY``,
 ``DJANGO_ALLOWED_HOSTS``, ``DATABASE_URL`` and ``REDIS_URL``; see README.md.
 """
 
+import datetime
 import json
 import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -57,6 +59,8 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django.contrib.postgres",
     "django_filters",
+    "axes",
+    "csp",
     "lifevalley",
     "directory",
     "zones",
@@ -65,6 +69,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "lifevalley.security.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "lifevalley.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -74,6 +80,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a lock-out raised during login into its page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "lifevalley.urls"
@@ -127,6 +135,12 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# django-axes checks every login attempt first and refuses it while its client is locked out.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -178,7 +192,51 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 # Security: strict by default in production, each switch overridable.
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy (django-csp): everything from the site itself, no inline script or
+# style, no plugins, never framed. Media on object storage (an absolute DJANGO_MEDIA_URL) is
+# the one other origin images may come from.
+_MEDIA_ORIGIN = (
+    "/".join(MEDIA_URL.split("/")[:3]) if MEDIA_URL.startswith(("https://", "http://")) else None
+)
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF] + ([_MEDIA_ORIGIN] if _MEDIA_ORIGIN else []),
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "frame-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+# Permissions-Policy is sent by lifevalley.security.PermissionsPolicyMiddleware.
+
+# Proxies in front of the site that append the client's address to X-Forwarded-For: 0 when
+# Django is reached directly (REMOTE_ADDR is the client), 1 behind one nginx. The login
+# lock-out keys on the address this gives (lifevalley.security.client_ip).
+TRUSTED_PROXY_COUNT = int(os.environ.get("DJANGO_TRUSTED_PROXY_COUNT", "0"))
+
+# Login throttling (django-axes, database handler: shared by every app server). Ten wrong
+# passwords for one username from one address lock that pair out for 15 minutes. Keying on the
+# pair means an attacker cannot lock a known admin out from everywhere, and colleagues behind
+# the same office address keep logging in; the cool-off caps guessing at 40 tries an hour per
+# username and address. A correct login clears the count. To unlock early:
+# manage.py axes_reset_username <name>, axes_reset_ip <address>, or Access attempts in the admin.
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_FAILURE_LIMIT = int(os.environ.get("DJANGO_LOGIN_FAILURE_LIMIT", "10"))
+AXES_COOLOFF_TIME = datetime.timedelta(
+    minutes=int(os.environ.get("DJANGO_LOGIN_COOLOFF_MINUTES", "15"))
+)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "lifevalley.security.client_ip"
+AXES_LOCKOUT_CALLABLE = "lifevalley.security.lockout_response"
 SESSION_COOKIE_HTTPONLY = True
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
@@ -195,11 +253,15 @@ if not DEBUG:
 # Operations (lifevalley/observability.py): JSON log lines with a request id, a line per
 # request (WARNING when slower than DJANGO_SLOW_REQUEST_MS), Prometheus metrics at /metrics.
 INSTALLED_APPS += ["django_prometheus"]
+# django-prometheus's pair wraps everything but django-axes, which asks to stay last (so a
+# lock-out is counted with its own status, 429).
+_AXES_MIDDLEWARE = "axes.middleware.AxesMiddleware"
 MIDDLEWARE = [
     "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "lifevalley.observability.RequestLogMiddleware",
-    *MIDDLEWARE,
+    *(name for name in MIDDLEWARE if name != _AXES_MIDDLEWARE),
     "django_prometheus.middleware.PrometheusAfterMiddleware",
+    *([_AXES_MIDDLEWARE] if _AXES_MIDDLEWARE in MIDDLEWARE else []),
 ]
 LOG_FORMAT = os.environ.get("DJANGO_LOG_FORMAT", "text" if DEBUG else "json")
 SLOW_REQUEST_MS = float(os.environ.get("DJANGO_SLOW_REQUEST_MS", "1000"))

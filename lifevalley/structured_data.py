@@ -7,6 +7,9 @@ from lifevalley.images import largest_rendition_url
 
 
 def absolute(path):
+    """``path`` on the public site; a URL that is already absolute (object storage) stays."""
+    if path.startswith(("https://", "http://")):
+        return path
     return settings.SITE_URL + path
 
 

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import InvalidPage, Paginator
 from django.db import DatabaseError, connection
@@ -25,9 +26,9 @@ class HomeView(TemplateView):
         now = timezone.now()
         context = super().get_context_data(**kwargs)
         context["figures"] = list(KeyFigure.objects.published(now))
-        context["zones"] = list(Zone.objects.published(now).for_cards())
+        context["zones"] = list(Zone.objects.published(now).for_cards(now))
         context["featured_organisations"] = list(
-            Organisation.objects.published(now).featured().for_cards()[: self.featured_limit]
+            Organisation.objects.published(now).featured().for_cards(now)[: self.featured_limit]
         )
         context.update(upcoming_events_context(now))
         context["structured_data"] = park_organization(ParkProfile.current())
@@ -36,7 +37,7 @@ class HomeView(TemplateView):
 
 def upcoming_events_context(now, limit=4):
     """The next few published events for the home page (one query)."""
-    events = Event.objects.published(now).upcoming(now).for_cards()[:limit]
+    events = Event.objects.published(now).upcoming(now).for_cards(now)[:limit]
     return {"upcoming_events": list(events)}
 
 
@@ -87,7 +88,7 @@ def robots_txt(request):
         "Disallow: /admin/",
         "Disallow: /zh-hans/admin/",
         "",
-        f"Sitemap: {request.build_absolute_uri('/sitemap.xml')}",
+        f"Sitemap: {settings.SITE_URL}/sitemap.xml",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 

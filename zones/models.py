@@ -7,8 +7,8 @@ from lifevalley.search import SearchableQuerySet
 
 
 class ZoneQuerySet(SearchableQuerySet, PublishableQuerySet):
-    def for_cards(self):
-        return self.prefetch_related("focus_areas")
+    def for_cards(self, now=None):
+        return self.with_public("focus_areas", now=now)
 
 
 class Zone(ImageAltMixin, PublishableModel):
@@ -64,8 +64,10 @@ class Zone(ImageAltMixin, PublishableModel):
 
 
 class ProjectQuerySet(SearchableQuerySet, PublishableQuerySet):
-    def for_cards(self):
-        return self.select_related("zone")
+    def for_cards(self, now=None):
+        """Projects with their zone. A project is shown on its zone's page, so one whose zone
+        is not public has nowhere to link to (and no zone to name): it is left out."""
+        return self.with_public("zone", now=now).filter(public_zone__isnull=False)
 
 
 class Project(ImageAltMixin, PublishableModel):

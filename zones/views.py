@@ -1,4 +1,3 @@
-from django.db.models import Prefetch
 from django.utils import timezone
 from django.views.generic import ListView
 
@@ -16,10 +15,7 @@ class ZoneListView(ListView):
 
     def get_queryset(self):
         now = timezone.now()
-        public_projects = Prefetch(
-            "projects", queryset=Project.objects.published(now), to_attr="public_projects"
-        )
-        return Zone.objects.published(now).for_cards().prefetch_related(public_projects)
+        return Zone.objects.published(now).for_cards(now).with_public("projects", now=now)
 
 
 class ZoneDetailView(PublishedDetailView):
@@ -37,7 +33,7 @@ class ZoneDetailView(PublishedDetailView):
         zone = self.object
         context["projects"] = list(Project.objects.published(now).filter(zone=zone))
         organisations = Organisation.objects.published(now).in_zone(zone)
-        context["organisations"] = list(organisations.for_cards()[: self.organisations_shown])
+        context["organisations"] = list(organisations.for_cards(now)[: self.organisations_shown])
         context["organisation_count"] = organisations.count()
         context["structured_data"] = zone_place(zone, ParkProfile.current())
         context.update(zone_events_context(zone, now))

@@ -8,7 +8,7 @@ register = template.Library()
 @register.simple_tag
 def admin_dashboard(user):
     return {
-        "recent": dashboard.recent_changes(),
+        "recent": dashboard.recent_changes(user),
         "drafts": dashboard.drafts_waiting(user),
         "events": dashboard.event_alerts(user),
     }

@@ -108,3 +108,34 @@ def test_sector_and_zone_autocomplete_answer(admin_client, make_sector, make_zon
     )
     response = admin_client.get(url)
     assert [r["text"] for r in response.json()["results"]] == ["Neuroscience"]
+
+
+@pytest.mark.parametrize(
+    ("query", "reason"),
+    [
+        ("kind=%00", "The address contains a NUL character."),
+        ("q=%00", "The address contains a NUL character."),
+        ("%00=%00", "The address contains a NUL character."),
+        ("q=" + "x" * 10_000, "A value in the address is longer than 1000 characters."),
+        ("zone__id__exact=abc", "Field &#x27;id&#x27; expected a number but got &#x27;abc&#x27;."),
+        ("is_published__exact=maybe", "“maybe” value must be either True or False."),
+    ],
+)
+def test_organisation_export_answers_hostile_parameters_with_a_400_that_says_why(
+        admin_client, make_organisation, make_zone, query, reason):
+    # Two zones, so that the zone filter is offered (Django ignores a filter it does not show).
+    make_organisation(zone=make_zone())
+    make_organisation(zone=make_zone())
+    response = admin_client.get(f"{CHANGELIST}export/?{query}")
+    assert response.status_code == 400
+    assert response["Content-Type"] == "text/html; charset=utf-8"
+    assert reason in response.content.decode()
+
+
+def test_organisation_export_still_follows_filters_after_the_guard(admin_client,
+                                                                   make_organisation):
+    make_organisation(name="BeiGene", kind="enterprise")
+    make_organisation(name="Changping Laboratory", kind="research")
+    response = admin_client.get(f"{CHANGELIST}export/?kind__exact=research&q=changping")
+    assert response.status_code == 200
+    assert response.content.decode("utf-8-sig").count("\n") == 2  # header and one row

@@ -170,7 +170,8 @@ def json_ld(response):
     return json.loads(text)
 
 
-def test_organisation_page_has_schema_org_data(client, make_organisation, make_sector):
+def test_organisation_page_has_schema_org_data(client, make_organisation, make_sector, settings):
+    settings.SITE_URL = "https://lifevalley.example.com"
     organisation = make_organisation(
         name="Beijing GoBroad Hospital", slug="gobroad", kind="hospital", founded_year=2023,
         sectors=[make_sector(name="Clinical research")], website="https://gobroad.example",
@@ -180,10 +181,10 @@ def test_organisation_page_has_schema_org_data(client, make_organisation, make_s
     assert data == {
         "@context": "https://schema.org",
         "@type": "Hospital",
-        "@id": "http://testserver/directory/gobroad/",
+        "@id": "https://lifevalley.example.com/directory/gobroad/",
         "name": "Beijing GoBroad Hospital",
         "url": "https://gobroad.example",
-        "mainEntityOfPage": "http://testserver/directory/gobroad/",
+        "mainEntityOfPage": "https://lifevalley.example.com/directory/gobroad/",
         "description": "One of China's first international research hospitals.",
         "foundingDate": "2023",
         "knowsAbout": ["Clinical research"],

@@ -2,6 +2,7 @@ import pytest
 from django.urls import reverse
 
 from events.models import Event, Speaker
+from tests.admin_forms import with_edit_version
 
 pytestmark = pytest.mark.django_db
 
@@ -77,8 +78,10 @@ def test_admin_refuses_a_bad_rule(admin_client, make_event):
 
 def test_admin_edit_moves_event_and_bumps_sequence(admin_client, make_event):
     event = make_event()
-    data = form_data(event, starts_at_1="10:00:00", ends_at_1="12:00:00")
-    response = admin_client.post(reverse("admin:events_event_change", args=[event.pk]), data)
+    url = reverse("admin:events_event_change", args=[event.pk])
+    data = with_edit_version(admin_client, url,
+                             form_data(event, starts_at_1="10:00:00", ends_at_1="12:00:00"))
+    response = admin_client.post(url, data)
     assert response.status_code == 302, response.content.decode()[:3000]
     event.refresh_from_db()
     assert (event.local_start.hour, event.sequence) == (10, 1)

@@ -3,7 +3,7 @@ from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.urls import reverse
 
-from tests.admin_forms import zone_form
+from tests.admin_forms import with_edit_version, zone_form
 from zones.models import Zone
 
 pytestmark = pytest.mark.django_db
@@ -31,8 +31,9 @@ def test_editor_creates_zone_as_draft_even_when_posting_published(editor_client)
 
 def test_editor_cannot_publish_through_the_change_form(editor_client, make_zone):
     zone = make_zone(is_published=False)
+    url = reverse("admin:zones_zone_change", args=[zone.pk])
     response = editor_client.post(
-        reverse("admin:zones_zone_change", args=[zone.pk]), zone_form(zone, tagline_en="Edited")
+        url, with_edit_version(editor_client, url, zone_form(zone, tagline_en="Edited"))
     )
     assert response.status_code == 302
     zone.refresh_from_db()

@@ -6,6 +6,7 @@ from unittest import mock
 
 import icalendar
 import pytest
+from django.conf import settings
 from django.utils import timezone
 
 pytestmark = pytest.mark.django_db
@@ -22,7 +23,7 @@ def public_traces(client, event):
     index = ET.fromstring(client.get("/sitemap.xml").content)
     in_sitemap = False
     for page_url in index.findall("s:sitemap/s:loc", SITEMAP):
-        urlset = client.get(page_url.text.replace("http://testserver", "")).content
+        urlset = client.get(page_url.text.removeprefix(settings.SITE_URL)).content
         in_sitemap |= event.get_absolute_url() in urlset.decode()
     found = client.get("/search/", {"q": "Embargoed"}).content.decode()
     return {

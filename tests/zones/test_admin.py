@@ -3,6 +3,7 @@ from django.contrib.auth.models import Permission
 from django.urls import reverse
 
 from lifevalley.models import KeyFigure
+from tests.admin_forms import with_edit_version
 
 pytestmark = pytest.mark.django_db
 
@@ -12,7 +13,7 @@ def test_admin_edit_of_key_figure_shows_on_home(admin_client, client, make_key_f
     url = reverse("admin:lifevalley_keyfigure_change", args=[figure.pk])
     response = admin_client.post(
         url,
-        {
+        with_edit_version(admin_client, url, {
             "qualifier": "more_than",
             "value": "950",
             "unit_en": "",
@@ -29,7 +30,7 @@ def test_admin_edit_of_key_figure_shows_on_home(admin_client, client, make_key_f
             "publish_from_1": "",
             "publish_until_0": "",
             "publish_until_1": "",
-        },
+        }),
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     html = client.get("/").content.decode()
