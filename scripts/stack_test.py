@@ -693,13 +693,19 @@ class Checks:
 
     # Staff
 
-    def admin_login(self, browser, password=ADMIN_PASSWORD):
-        page = browser.get("/admin/login/?next=/admin/").text
+    def admin_login(self, browser, password=ADMIN_PASSWORD, token=None):
+        """Log in through the admin form (its page first, unless a CSRF token is given)."""
+        if token is None:
+            token = self.login_token(browser)
         return browser.post(
             "/admin/login/?next=/admin/",
-            {"csrfmiddlewaretoken": hidden_value(page, "csrfmiddlewaretoken"),
+            {"csrfmiddlewaretoken": token,
              "username": ADMIN_USER, "password": password, "next": "/admin/"},
         )
+
+    def login_token(self, browser):
+        page = browser.get("/admin/login/?next=/admin/").text
+        return hidden_value(page, "csrfmiddlewaretoken")
 
     def edit_reaches_other_instance(self):
         staff = self.browser()
@@ -753,11 +759,13 @@ class Checks:
         limit = int(limit) if limit.isdigit() else 0
         if not limit:
             return False, "django-axes is not configured (no AXES_FAILURE_LIMIT)"
+        # One login page, then only POSTs: nginx's round robin sends them to A and B in turn.
         attacker = self.browser()
+        token = self.login_token(attacker)
         instances = []
         locked_at = None
         for attempt in range(1, 2 * limit + 2):
-            response = self.admin_login(attacker, password=f"wrong-{attempt}")
+            response = self.admin_login(attacker, password=f"wrong-{attempt}", token=token)
             instances.append(self.stack.served_by(response))
             if response.status != 200 or "locked" in response.text.lower():
                 locked_at = attempt
@@ -766,7 +774,9 @@ class Checks:
             return False, f"no lock-out after {len(instances)} wrong passwords"
         failed = instances[: locked_at - 1] if locked_at > limit else instances[:locked_at]
         per_instance = {name: failed.count(name) for name in ("a", "b")}
-        right = [self.admin_login(self.browser()) for _ in range(2)]
+        owner = self.browser()
+        token = self.login_token(owner)
+        right = [self.admin_login(owner, token=token) for _ in range(2)]
         right_instances = {self.stack.served_by(response) for response in right}
         if any(response.status == 302 for response in right):
             return False, "the right password still logs in after the lock-out"
