@@ -209,9 +209,14 @@ class Organisation(RenditionsMixin, PublishableModel):
     def get_absolute_url(self):
         return reverse("directory:detail", kwargs={"slug": self.slug})
 
+    # Code that validates many organisations at once against names it has already read (the
+    # CSV import) sets this to False on its instances, so that clean() does not query per row.
+    check_names_in_clean = True
+
     def clean(self):
         super().clean()
-        self.check_name_is_unique()
+        if self.check_names_in_clean:
+            self.check_name_is_unique()
         if self.hospital_beds is not None and self.kind != self.Kind.HOSPITAL:
             raise ValidationError(
                 {"hospital_beds": _("Only hospitals have hospital beds; leave this empty.")}

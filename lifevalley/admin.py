@@ -1,6 +1,8 @@
 import datetime
 import hashlib
 
+from axes.admin import AccessAttemptAdmin, AccessFailureLogAdmin, AccessLogAdmin
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.models import LogEntry
@@ -444,4 +446,32 @@ class BackOfficeUserAdmin(BackOfficeAdminMixin, UserAdmin):
 
 @admin.register(Group)
 class BackOfficeGroupAdmin(BackOfficeAdminMixin, GroupAdmin):
+    pass
+
+
+
+# django-axes' lock-out records are audit logs: viewable, deletable (which unlocks), never
+# edited, and under the same hostile-query guard as every other list.
+class AuditLogAdminMixin(HostileQueryGuardMixin):
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+admin.site.unregister(AccessAttempt)
+admin.site.unregister(AccessLog)
+admin.site.unregister(AccessFailureLog)
+
+
+@admin.register(AccessAttempt)
+class BackOfficeAccessAttemptAdmin(AuditLogAdminMixin, AccessAttemptAdmin):
+    pass
+
+
+@admin.register(AccessLog)
+class BackOfficeAccessLogAdmin(AuditLogAdminMixin, AccessLogAdmin):
+    pass
+
+
+@admin.register(AccessFailureLog)
+class BackOfficeAccessFailureLogAdmin(AuditLogAdminMixin, AccessFailureLogAdmin):
     pass
