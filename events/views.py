@@ -22,6 +22,7 @@ from events import ical
 from events.filters import EventFilter
 from events.models import BEIJING, Event, FeedState, Venue
 from lifevalley.images import largest_rendition_url
+from lifevalley.observability import FEED_BUILDS
 from lifevalley.views import PublishedDetailView
 
 CALENDAR_CONTENT_TYPE = "text/calendar; charset=utf-8"
@@ -399,6 +400,7 @@ class FeedResult:
                 parts.update(built)
             ordered = [parts[key] for key in self.keys.values() if key in parts]
             self._data = ical.assemble(ordered, name=self.name, max_bytes=ical.FEED_MAX_BYTES)
+            FEED_BUILDS.inc()
             if self.whole_key:
                 cache.set(self.whole_key, (self.last_modified, self.etag, self._data),
                           FEED_CACHE_SECONDS)

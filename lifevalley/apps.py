@@ -5,3 +5,11 @@ from django.utils.translation import gettext_lazy as _
 class LifevalleyConfig(AppConfig):
     name = "lifevalley"
     verbose_name = _("Life Valley")
+
+    def ready(self):
+        from django.conf import settings
+        from django.utils.module_loading import import_string
+
+        from lifevalley.observability import instrument_cache_gets
+
+        instrument_cache_gets(import_string(settings.CACHES["default"]["BACKEND"]))

@@ -274,11 +274,45 @@ if not DEBUG:
     # /healthz is probed over plain HTTP by load balancers.
     SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
+# Operations (lifevalley/observability.py): JSON log lines with a request id, a line per
+# request (WARNING when slower than DJANGO_SLOW_REQUEST_MS), Prometheus metrics at /metrics.
+INSTALLED_APPS += ["django_prometheus"]
+# django-prometheus's pair wraps everything but django-axes, which asks to stay last (so a
+# lock-out is counted with its own status, 429).
+_AXES_MIDDLEWARE = "axes.middleware.AxesMiddleware"
+MIDDLEWARE = [
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    "lifevalley.observability.RequestLogMiddleware",
+    *(name for name in MIDDLEWARE if name != _AXES_MIDDLEWARE),
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
+    *([_AXES_MIDDLEWARE] if _AXES_MIDDLEWARE in MIDDLEWARE else []),
+]
+LOG_FORMAT = os.environ.get("DJANGO_LOG_FORMAT", "text" if DEBUG else "json")
+SLOW_REQUEST_MS = float(os.environ.get("DJANGO_SLOW_REQUEST_MS", "1000"))
+ACCESS_LOG = env_bool("DJANGO_ACCESS_LOG", True)
+if not DEBUG:
+    # Scraped over plain HTTP on the private address, like /healthz.
+    SECURE_REDIRECT_EXEMPT = [*SECURE_REDIRECT_EXEMPT, r"^metrics$"]
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "json": {"()": "lifevalley.observability.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json" if LOG_FORMAT == "json" else "text",
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
+    "loggers": {
+        # Our request line replaces Django's own 4xx/5xx warnings ("Not Found: /x"), which
+        # would say the same thing twice; errors with tracebacks still come from it.
+        "django.request": {"level": "ERROR"},
+        "django.server": {"level": "ERROR"},
+    },
 }
 
 # The site's own address, used where a URL leaves the site (iCal, sitemaps, subscribe links).

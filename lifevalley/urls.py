@@ -7,10 +7,13 @@ from django.urls import include, path
 from django.views.generic import TemplateView
 
 from lifevalley import views
+from lifevalley.observability import metrics_view
 from lifevalley.sitemaps import sitemap_index, sitemaps
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    # Prometheus scrapes the app servers directly; the proxy does not publish it.
+    path("metrics", metrics_view, name="metrics"),
     path("robots.txt", views.robots_txt, name="robots"),
     path("sitemap.xml", sitemap_index, {"sitemaps": sitemaps()}, name="sitemap-index"),
     path(
