@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from directory.models import Organisation, Sector
+from lifevalley.page_cache import content_changed
 from zones.models import Zone
 
 # (CSV column, model field), in file order. Booleans are "yes"/"no"; ``sectors`` holds sector
@@ -375,4 +376,5 @@ def run_import(data, *, can_publish):
                 if row.action in ("create", "update"):
                     row.form.save()
             report.saved = True
+            content_changed()  # whatever way the rows were written
     return report

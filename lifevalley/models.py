@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lifevalley.images import CheckedImageField, render_renditions
+from lifevalley.page_cache import content_changed
 
 
 class PublishableQuerySet(models.QuerySet):
@@ -22,6 +23,19 @@ class PublishableQuerySet(models.QuerySet):
 
     def drafts(self):
         return self.filter(is_published=False)
+
+    # Bulk writes send no per-row signals; they still change public pages.
+    def update(self, **kwargs):
+        rows = super().update(**kwargs)
+        if rows:
+            content_changed()
+        return rows
+
+    def bulk_create(self, objs, *args, **kwargs):
+        created = super().bulk_create(objs, *args, **kwargs)
+        if created:
+            content_changed()
+        return created
 
 
 class PublishableModel(models.Model):
