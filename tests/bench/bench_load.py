@@ -183,6 +183,17 @@ def warm(url):
         return error.code
 
 
+def drain(base):
+    """Wait until the workers have worked off the backlog wrk left behind (a slow page keeps
+    them busy after wrk stops), so the next measurement starts from idle."""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        started = time.monotonic()
+        warm(base + "/healthz")
+        if time.monotonic() - started < 0.05:
+            return
+
+
 def flush_redis(redis_url):
     import redis
 
@@ -205,6 +216,7 @@ def measure(env, pages, args, load):
             status = warm(base + path)
             warm(base + path)
             rate, bad, errors = load(base + path, args.seconds, args.connections)
+            drain(base)
             results[name] = (rate, bad, errors, status)
             print(f"  {name:<26} {rate:>8.1f} req/s  status {status}"
                   + (f"  non-2xx {bad}" if bad else "") + (f"  errors {errors}" if errors else ""),
