@@ -9,7 +9,6 @@ import socket
 import subprocess
 import sys
 import textwrap
-from decimal import Decimal
 from pathlib import Path
 from unittest import mock
 
@@ -574,12 +573,6 @@ def test_next_change_is_at_most_the_maximum_age_or_beijing_midnight(clock, setti
         clock.now + datetime.timedelta(seconds=600), midnight)
     clock.set(midnight - datetime.timedelta(seconds=30))
     assert page_cache_module.next_change(clock.now) == midnight
-
-
-def test_key_figure_with_a_decimal_value_is_cached_like_any_page(park, make_key_figure):
-    make_key_figure(label="square kilometres", value=Decimal("2.5"))
-    assert "2.5" in text(visitor().get("/"))
-    assert served(visitor().get("/")) == "hit"
 
 
 # Two app servers sharing Redis ------------------------------------------------------------------
