@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from directory.models import Organisation, Sector
+from lifevalley.page_cache import content_changed
 from zones.models import Zone
 
 # (CSV column, model field), in file order. Booleans are "yes"/"no"; ``sectors`` holds sector
@@ -619,6 +620,7 @@ def run_import(data, *, can_publish):
             if report.is_valid:
                 save_rows(report.rows)
                 report.saved = True
+                content_changed()  # bulk writes send no signals: cached pages must renew
     except IntegrityError:  # another session wrote a clashing row since the checks
         raise ImportFileError(
             _("Another change to the organisations got in the way; nothing was imported. "

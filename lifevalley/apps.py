@@ -10,6 +10,8 @@ class LifevalleyConfig(AppConfig):
         from django.conf import settings
         from django.utils.module_loading import import_string
 
+        from lifevalley import page_cache
         from lifevalley.observability import instrument_cache_gets
 
         instrument_cache_gets(import_string(settings.CACHES["default"]["BACKEND"]))
+        page_cache.connect_signals()

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lifevalley.images import CheckedImageField, render_renditions, rendition_names
+from lifevalley.page_cache import content_changed
 
 
 def public_condition(now, through=""):
@@ -106,6 +107,19 @@ class PublishableQuerySet(models.QuerySet):
             else:
                 queryset = queryset.select_related(name)
         return queryset
+
+    # Bulk writes send no per-row signals; they still change public pages.
+    def update(self, **kwargs):
+        rows = super().update(**kwargs)
+        if rows:
+            content_changed()
+        return rows
+
+    def bulk_create(self, objs, *args, **kwargs):
+        created = super().bulk_create(objs, *args, **kwargs)
+        if created:
+            content_changed()
+        return created
 
 
 class PublishableModel(models.Model):

@@ -38,11 +38,20 @@ def _isolated_cache_and_media(settings, tmp_path):
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     cache.clear()
+    # Tests see what a view renders (context, query counts); the page cache is tested where it
+    # is asked for (the ``page_cache`` fixture).
+    settings.PAGE_CACHE_ENABLED = False
     # Each test starts in English, as a fresh request to an unprefixed URL would.
     translation.activate(django_settings.LANGUAGE_CODE)
     yield
     translation.deactivate()
     cache.clear()
+
+
+@pytest.fixture
+def page_cache(settings):
+    """Whole pages for anonymous visitors from the cache, as in production."""
+    settings.PAGE_CACHE_ENABLED = True
 
 
 @pytest.fixture

@@ -14,6 +14,12 @@ pytestmark = pytest.mark.django_db
 SITEMAP = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
 
 
+@pytest.fixture(autouse=True, params=[False, True], ids=["rendered", "page-cache"])
+def _page_cache_on_and_off(request, settings):
+    """Every test here runs as rendered and again through the page cache."""
+    settings.PAGE_CACHE_ENABLED = request.param
+
+
 def public_traces(client, event):
     """Where a visitor, a calendar client, a search engine and the site search see the event."""
     page = client.get(event.get_absolute_url()).status_code
