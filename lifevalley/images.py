@@ -1,13 +1,16 @@
-"""Checks for every uploaded image: a real raster picture within size and pixel limits."""
+"""Uploaded images: checked, stored clean under a unique name, rendered into sizes, cleaned up."""
 
 import io
+import re
+import secrets
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import models
+from django.db.models.fields.files import ImageFieldFile
 from django.utils.translation import gettext_lazy as _
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageOps, JpegImagePlugin, UnidentifiedImageError
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 MAX_PIXELS = 40_000_000
@@ -80,6 +83,13 @@ def rendition_name(original_name, width, extension):
     return f"renditions/{stem}-{width}w.{extension}"
 
 
+def rendition_names(original_name, original_width):
+    """Every rendition an original may have: its own widths and, if unknown, the standard ones."""
+    extensions = ("webp", fallback_extension(original_name))
+    widths = set(RENDITION_WIDTHS) | set(rendition_widths(original_width))
+    return [rendition_name(original_name, w, ext) for w in sorted(widths) for ext in extensions]
+
+
 def largest_rendition_url(file, original_width):
     """The URL of an image's largest rendition (for link previews), or ''."""
     if not file or not original_width:
@@ -91,6 +101,63 @@ def largest_rendition_url(file, original_width):
 def fallback_extension(original_name):
     """PNG and GIF keep transparency as PNG; photographs fall back to JPEG."""
     return "png" if original_name.lower().endswith((".png", ".gif")) else "jpg"
+
+
+# Stored originals: re-saved by Pillow in their own format, upright, without EXIF (GPS
+# included), XMP or comments, under a name that is unique and says the true format.
+EXTENSIONS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp", "GIF": "gif"}
+KEPT_INFO = ("transparency", "background")  # needed to draw the pixels; not metadata
+STEM_LENGTH = 40
+ORIGINAL_QUALITY = 92  # WebP, and JPEGs whose own tables are unknown
+
+
+def stored_name(uploaded_name, extension):
+    """``<stem>-<random token>.<true extension>``: renditions derive from the stem, so the
+    token keeps two uploads of ``photo.jpg`` and ``photo.png`` from sharing them."""
+    stem = uploaded_name.replace("\\", "/").rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    return f"{stem[:STEM_LENGTH] or 'image'}-{secrets.token_hex(6)}.{extension}"
+
+
+def is_clean_name(name):
+    """Whether ``name`` was given by ``stored_name`` (uploads before it kept metadata)."""
+    return bool(CLEAN_NAME.search(name or ""))
+
+
+CLEAN_NAME = re.compile(r"-[0-9a-f]{12}(_[0-9A-Za-z]{7})?\.(jpg|png|webp|gif)$")
+
+
+def stripped_original(file):
+    """The upload as (bytes, extension): upright first frame, same format, no metadata.
+
+    Animated GIF and WebP keep their first frame only, as every rendition already did.
+    """
+    file.seek(0)
+    with Image.open(file) as source:
+        image_format = source.format
+        source.seek(0)
+        icc_profile = source.info.get("icc_profile")
+        jpeg_tables = _jpeg_tables(source) if image_format == "JPEG" else {}
+        image = ImageOps.exif_transpose(source)  # applies orientation, returns a copy
+        image.load()
+    image.info = {key: image.info[key] for key in KEPT_INFO if key in image.info}
+    options = {"format": image_format}
+    if icc_profile:
+        options["icc_profile"] = icc_profile  # colour, not metadata: keeps photos true
+    if image_format == "JPEG":
+        options |= jpeg_tables or {"quality": ORIGINAL_QUALITY}
+    elif image_format == "WEBP":
+        options["quality"] = ORIGINAL_QUALITY
+    buffer = io.BytesIO()
+    image.save(buffer, **options)
+    return buffer.getvalue(), EXTENSIONS[image_format]
+
+
+def _jpeg_tables(source):
+    """The source's own quantisation and subsampling: its quality, neither worse nor bigger."""
+    subsampling = JpegImagePlugin.get_sampling(source)
+    if not getattr(source, "quantization", None) or subsampling == -1:
+        return {}
+    return {"qtables": source.quantization, "subsampling": subsampling}
 
 
 def upright_image(file):
@@ -147,8 +214,19 @@ class CheckedImageFormField(forms.ImageField):
         return super().to_python(data)
 
 
+class CleanImageFieldFile(ImageFieldFile):
+    """Stores every new upload stripped of its metadata, under a unique, truthful name."""
+
+    def save(self, name, content, save=True):
+        data, extension = stripped_original(content)
+        super().save(stored_name(name, extension), ContentFile(data), save)
+
+
 class CheckedImageField(models.ImageField):
-    """An ImageField whose uploads always pass ``validate_image``, in forms and model validation."""
+    """An ImageField whose uploads always pass ``validate_image``, in forms and model validation,
+    and are stored clean (see ``CleanImageFieldFile``)."""
+
+    attr_class = CleanImageFieldFile
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("validators", [validate_image])

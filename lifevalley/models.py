@@ -1,13 +1,16 @@
+from django.apps import apps
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
+from django.db.models.signals import class_prepared, post_delete
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from lifevalley.images import CheckedImageField, render_renditions
+from lifevalley.images import CheckedImageField, render_renditions, rendition_names
 from lifevalley.page_cache import content_changed
 
 
@@ -81,7 +84,9 @@ class RenditionsMixin(models.Model):
     """Renders each uploaded image of ``image_fields`` once into the sizes templates use.
 
     ``<field>_width`` and ``<field>_height`` hold the upright size (EXIF orientation applied),
-    which templates put on ``<img>`` so pages do not jump while images load.
+    which templates put on ``<img>`` so pages do not jump while images load. An image that is
+    replaced or cleared, and every image of a deleted object, loses its original and its
+    renditions once the transaction commits (a rolled-back save deletes nothing).
     """
 
     image_fields = ()
@@ -91,27 +96,79 @@ class RenditionsMixin(models.Model):
 
     def save(self, *args, **kwargs):
         super().save(*args, **kwargs)
-        rendered = getattr(self, "_rendered_names", {})
+        rendered = getattr(self, "_rendered_images", {})
         sizes = {}
         for name in self.image_fields:
             file = getattr(self, name)
-            if file and file.name != rendered.get(name):
+            old_name, old_width = rendered.get(name, ("", None))
+            if file and file.name != old_name:
                 sizes[f"{name}_width"], sizes[f"{name}_height"] = render_renditions(file)
             elif not file and getattr(self, f"{name}_width"):
                 sizes[f"{name}_width"] = sizes[f"{name}_height"] = None
+            if old_name and old_name != (file.name or ""):
+                self._delete_files_on_commit(file.storage, old_name, old_width)
         if sizes:
             type(self)._base_manager.filter(pk=self.pk).update(**sizes)
             for attribute, value in sizes.items():
                 setattr(self, attribute, value)
-        self._rendered_names = {name: getattr(self, name).name for name in self.image_fields}
+        self._rendered_images = self._stored_images(self.__dict__)
 
     @classmethod
     def from_db(cls, db, field_names, values):
         instance = super().from_db(db, field_names, values)
-        instance._rendered_names = {
-            name: instance.__dict__.get(name) for name in cls.image_fields
-        }
+        instance._rendered_images = cls._stored_images(instance.__dict__)
         return instance
+
+    @classmethod
+    def _stored_images(cls, values):
+        """{field: (stored name, width)} as they are in the database now."""
+        images = {}
+        for name in cls.image_fields:
+            file = values.get(name)
+            images[name] = (getattr(file, "name", file) or "", values.get(f"{name}_width"))
+        return images
+
+    def _delete_files_on_commit(self, storage, name, width):
+        def delete():
+            sharing = names_sharing_renditions(name)
+            doomed = [] if sharing else rendition_names(name, width)
+            if name not in sharing:
+                doomed.append(name)
+            for doomed_name in doomed:
+                storage.delete(doomed_name)
+
+        transaction.on_commit(delete, using=self._state.db, robust=True)
+
+
+def names_sharing_renditions(name):
+    """Stored images of any object whose renditions are those of ``name``: the same file (a
+    copy made in code), or, for uploads stored before names were unique, the same stem."""
+    prefix = name.rsplit(".", 1)[0] + "."
+    return {
+        stored
+        for model in apps.get_models()
+        if issubclass(model, RenditionsMixin)
+        for field in model.image_fields
+        for stored in model._base_manager.filter(**{f"{field}__startswith": prefix})
+        .values_list(field, flat=True)
+    }
+
+
+def _delete_images_of_deleted_object(sender, instance, **kwargs):
+    for name in instance.image_fields:
+        file = getattr(instance, name)
+        if file:
+            instance._delete_files_on_commit(
+                file.storage, file.name, getattr(instance, f"{name}_width")
+            )
+
+
+@receiver(class_prepared)
+def _watch_deletions(sender, **kwargs):
+    """Listen to the deletions of models with images only: a listener on every model would
+    keep Django from deleting any row without loading it first."""
+    if issubclass(sender, RenditionsMixin) and not sender._meta.abstract:
+        post_delete.connect(_delete_images_of_deleted_object, sender=sender)
 
 
 class ImageAltMixin(RenditionsMixin):

@@ -1,0 +1,151 @@
+"""Every public page, uncached, as a ratio to an event page measured in the same run.
+
+    .venv/bin/python tests/bench/bench_pages.py                       # 10,000 / 50,000, SQLite
+    .venv/bin/python tests/bench/bench_pages.py --organisations 100 --events 500
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/lv_bench \\
+        .venv/bin/python tests/bench/bench_pages.py
+
+It builds a scratch database (a temporary SQLite file, or ``test_<name>`` beside the
+PostgreSQL database of DATABASE_URL, dropped at the end), loads the demo content plus the
+synthetic organisations and events of ``loadscale``, then requests each public page through
+Django's test client with every cache cleared before each request (debug off). It prints the
+median time, its ratio to the event page's median, and the query count. The machine is shared
+and noisy, so read the ratios, not the milliseconds: the pages are timed in rounds, each round
+requesting every page once, so that a busy moment slows all of them alike.
+"""
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+import warnings
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def public_urls():
+    """The pages to time, named; the event page comes first (the others are read against it)."""
+    from django.utils import timezone
+
+    from directory.models import Organisation
+    from events.models import BEIJING, Event
+    from zones.models import Zone
+
+    now = timezone.now()
+    today = timezone.localtime(now, BEIJING).date()
+    event = Event.objects.published(now).upcoming(now).filter(title__contains="(sample)").first()
+    organisation = Organisation.objects.published(now).get(slug="beigene")
+    zone = Zone.objects.published(now).get(slug="life-science-park")
+    deep_page = max(1, min(50, Organisation.objects.published(now).count() // 24))
+    return [
+        ("event page", event.get_absolute_url()),
+        ("home", "/"),
+        ("zones", "/zones/"),
+        ("zone page", zone.get_absolute_url()),
+        ("directory", "/directory/"),
+        (f"directory page {deep_page}", f"/directory/?page={deep_page}"),
+        ("directory q=anxin", "/directory/?q=anxin"),
+        ("directory q=brain", "/directory/?q=brain"),
+        ("directory q=helix biotech, newest", "/directory/?q=helix+biotech&sort=newest"),
+        ("directory 2 sectors", "/directory/?sector=oncology&sector=vaccines"),
+        ("directory kind+zone+founded",
+         "/directory/?kind=enterprise&zone=life-science-park&sort=founded"),
+        ("directory listed+unicorn", "/directory/?listed=yes&unicorn=no"),
+        ("directory 4 filters",
+         "/directory/?sector=neuroscience&zone=medical-device&kind=research&q=institute"),
+        ("organisation page", organisation.get_absolute_url()),
+        ("events", "/events/"),
+        ("events zone+category", "/events/?zone=frontier-technology&category=forum"),
+        ("events q+after", "/events/?q=synthetic&after=2024-01-01"),
+        ("past events", "/events/past/"),
+        ("month grid (this month)", f"/events/calendar/{today.year}/{today.month:02d}/"),
+        ("search q=anxin", "/search/?q=anxin"),
+        ("search q=brain", "/search/?q=brain"),
+        ("search q=脑", "/search/?q=%E8%84%91"),
+        ("zh-hans home", "/zh-hans/"),
+        ("zh-hans directory", "/zh-hans/directory/"),
+    ]
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--organisations", type=int, default=10_000, metavar="N")
+    parser.add_argument("--events", type=int, default=50_000, metavar="M")
+    parser.add_argument("--rounds", type=int, default=15, help="requests per page")
+    args = parser.parse_args()
+
+    scratch = Path(tempfile.mkdtemp(prefix="lv-bench-"))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lifevalley.settings")
+    os.environ["DJANGO_DATA_DIR"] = str(scratch)
+    os.environ["DJANGO_MEDIA_ROOT"] = str(scratch / "media")
+    os.environ["DJANGO_DEBUG"] = "0"
+    os.environ.setdefault("DJANGO_SECRET_KEY", "benchmark-only-not-a-secret")
+    os.environ.pop("REDIS_URL", None)  # the local-memory cache, cleared before each request
+    sys.path.insert(0, str(ROOT))
+
+    warnings.filterwarnings("ignore", message="No directory at")
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.cache import caches
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext, setup_test_environment
+
+    settings.SECURE_SSL_REDIRECT = False
+    settings.STORAGES = {  # production-like, but without needing collectstatic first
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    if connection.vendor == "sqlite":
+        connection.settings_dict["TEST"]["NAME"] = str(scratch / "bench.sqlite3")
+    setup_test_environment()
+    database = connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
+    try:
+        started = time.perf_counter()
+        devnull = open(os.devnull, "w")  # noqa: SIM115
+        call_command("loaddemo", stdout=devnull)
+        call_command("loadscale", organisations=args.organisations, events=args.events,
+                     stdout=devnull)
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:  # as autovacuum would after a bulk load
+                cursor.execute("VACUUM ANALYZE")
+        print(f"{connection.vendor}: demo + {args.organisations} organisations + "
+              f"{args.events} events loaded in {time.perf_counter() - started:.0f} s")
+
+        def clear_caches():
+            for cache in caches.all():
+                cache.clear()
+
+        client = Client()
+        pages = public_urls()
+        queries = {}
+        for _name, url in pages:  # warm up (imports, template loading) and count queries
+            clear_caches()
+            with CaptureQueriesContext(connection) as captured:
+                response = client.get(url)
+            assert response.status_code == 200, (url, response.status_code)
+            queries[url] = len(captured)
+        timings = {url: [] for _name, url in pages}
+        for _ in range(args.rounds):
+            for _name, url in pages:
+                clear_caches()
+                start = time.perf_counter()
+                client.get(url)
+                timings[url].append((time.perf_counter() - start) * 1000)
+        floor = statistics.median(timings[pages[0][1]])
+        print(f"{'page':<36} {'median':>9} {'× event':>8} {'queries':>8}")
+        for name, url in pages:
+            median = statistics.median(timings[url])
+            print(f"{name:<36} {median:>7.1f}ms {median / floor:>8.2f} {queries[url]:>8}")
+    finally:
+        connection.creation.destroy_test_db(database, verbosity=0)
+
+
+if __name__ == "__main__":
+    main()
