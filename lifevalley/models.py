@@ -3,7 +3,7 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models, transaction
-from django.db.models import Q
+from django.db.models import Q, Value
 from django.db.models.signals import class_prepared, post_delete
 from django.dispatch import receiver
 from django.urls import reverse
@@ -19,7 +19,9 @@ class PublishableQuerySet(models.QuerySet):
         """The single definition of "public": published and inside its publication window."""
         now = now or timezone.now()
         return self.filter(
-            Q(is_published=True),
+            # ``Value(True)``, not ``True``: Django writes ``is_published=True`` as a bare
+            # ``WHERE "is_published"`` on SQLite, which cannot use the indexes starting with it.
+            Q(is_published=Value(True)),
             Q(publish_from__isnull=True) | Q(publish_from__lte=now),
             Q(publish_until__isnull=True) | Q(publish_until__gt=now),
         )
