@@ -231,7 +231,7 @@ class PkInArray(Expression):
     def __init__(self, queryset):
         super().__init__()
         self.lhs = F("pk")
-        self.subquery = Subquery(queryset)
+        self.subquery = Subquery(queryset.order_by())
 
     def get_source_expressions(self):
         return [self.lhs, self.subquery]
