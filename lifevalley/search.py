@@ -16,7 +16,7 @@ import unicodedata
 
 from django.apps import apps as django_apps
 from django.conf import settings
-from django.contrib.postgres.search import SearchQuery, SearchVector
+from django.contrib.postgres.search import SearchQuery, SearchVector, SearchVectorExact
 from django.db import connection, migrations
 from django.db.models import BooleanField, Case, Expression, F, FloatField, Q, Subquery, Value, When
 from django.db.models.functions import Greatest, Upper
@@ -263,19 +263,17 @@ def _postgres_condition(queryset, terms):
     """Full-text match, or a name similar to the query, or the substring condition.
 
     Every arm is answered from an index, so PostgreSQL ORs bitmap index scans instead of
-    reading every row's text: the full-text GIN index (through an id subquery), the trigram
+    reading every row's text: the full-text GIN index, the trigram
     indexes on the names (similarity) and on ``UPPER`` of every searched field (substrings,
     see ``substring_index_operations``), and id subqueries for the related rows.
     """
     model = queryset.model
     text = " ".join(terms)
     query = SearchQuery(text, search_type="websearch", config="english")
-    fulltext = (
-        model._base_manager.annotate(document=english_search_vector(model))
-        .filter(document=query)
-        .values("pk")
-    )
-    condition = PkInArray(fulltext)
+    # The row's vector compared in place (not an id subquery): it is the GIN index's very
+    # expression, so it is one more bitmap arm, and a query matching most rows does not
+    # become an id array that every row is checked against.
+    condition = SearchVectorExact(english_search_vector(model), query)
     for field in language_fields(model, model.search_fields["A"][0]):
         condition |= Q(**{f"{field}__trigram_word_similar": text})
     substrings = Q()
