@@ -270,10 +270,21 @@ def _postgres_condition(queryset, terms):
     model = queryset.model
     text = " ".join(terms)
     query = SearchQuery(text, search_type="websearch", config="english")
-    # The row's vector compared in place (not an id subquery): it is the GIN index's very
-    # expression, so it is one more bitmap arm, and a query matching most rows does not
-    # become an id array that every row is checked against.
-    condition = SearchVectorExact(english_search_vector(model), query)
+    if all(len(term) >= 3 for term in terms):
+        # The row's vector compared in place (not an id subquery): it is the GIN index's very
+        # expression, so it is one more bitmap arm, and a query matching most rows does not
+        # become an id array that every row is checked against.
+        condition = SearchVectorExact(english_search_vector(model), query)
+    else:
+        # A term under three characters (one Chinese character) has no trigram, so the
+        # substring arms scan the rows anyway: find the full-text matches once from their
+        # index rather than building every scanned row's vector.
+        fulltext = (
+            model._base_manager.annotate(document=english_search_vector(model))
+            .filter(document=query)
+            .values("pk")
+        )
+        condition = PkInArray(fulltext)
     for field in language_fields(model, model.search_fields["A"][0]):
         condition |= Q(**{f"{field}__trigram_word_similar": text})
     substrings = Q()
