@@ -1,14 +1,16 @@
 """The directory's one FilterSet: it drives both the list's query and its filter form."""
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import django_filters
 from django import forms
-from django.db.models import F
+from django.db.models import Count, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from directory.models import Organisation, Sector
+from lifevalley.search import PkInList
 from zones.models import Zone
 
 Q_MAX_LENGTH = 200  # the header search box has the same maxlength
@@ -81,7 +83,7 @@ class OrganisationFilter(django_filters.FilterSet):
         self.form.fields["sort"].required = False
 
     def filter_q(self, queryset, name, value):
-        return queryset.search(value)
+        return queryset.search(value, matched_ids=self.matched_ids)
 
     def filter_sector(self, queryset, name, value):
         return queryset.in_sectors(value) if value else queryset
@@ -92,39 +94,93 @@ class OrganisationFilter(django_filters.FilterSet):
     def sort_by(self, queryset, name, value):
         return queryset.order_by(*SORTS[value])
 
+    @cached_property
+    def matched_ids(self):
+        """The ids of the published organisations matching ``q``, matched once per request:
+        the list, its count and every facet filter on them instead of matching again."""
+        return self.queryset.matched_ids(self.form.cleaned_data.get("q") or "")
+
+    def searched_queryset(self):
+        """The published organisations, narrowed to the ``q`` matches when there is a query."""
+        if self.matched_ids is None:
+            return self.queryset
+        return self.queryset.filter(PkInList(self.matched_ids))
+
+    def facet_conditions(self):
+        """{facet: the condition of its active filter}, for the facets that are filtered."""
+        data = self.form.cleaned_data
+        conditions = {}
+        if data.get("kind"):
+            conditions["kind"] = Q(kind=data["kind"])
+        if data.get("sector"):
+            memberships = Organisation.sectors.through.objects.filter(sector__in=data["sector"])
+            conditions["sector"] = Q(pk__in=memberships.values("organisation_id"))
+        if data.get("zone"):
+            conditions["zone"] = Q(zone=data["zone"])
+        for name, field in self.FLAG_FIELDS.items():
+            if data.get(name):
+                conditions[name] = Q(**{field: data[name] == "yes"})
+        return conditions
+
     def filter_queryset_without(self, excluded):
         """The queryset with every active filter except ``excluded`` (and unsorted)."""
-        queryset = self.queryset
-        for name, value in self.form.cleaned_data.items():
-            if name in (excluded, "sort"):
-                continue
-            if name == "q":  # counts need the matches, not their ranking
-                queryset = queryset.matching(value)
-            else:
-                queryset = self.filters[name].filter(queryset, value)
+        queryset = self.searched_queryset().order_by()
+        for name, condition in self.facet_conditions().items():
+            if name != excluded:
+                queryset = queryset.filter(condition)
         return queryset
+
+    def facet_counts(self, zones):
+        """Counts of every option of kind, zone, listed and unicorn, each given the OTHER
+        filters: one pass over the searched directory with conditional aggregates."""
+        conditions = self.facet_conditions()
+
+        def given_others(name, option):
+            condition = option
+            for other, other_condition in conditions.items():
+                if other != name:
+                    condition &= other_condition
+            return condition
+
+        aggregates = {}
+        for value, _label in Organisation.Kind.choices:
+            aggregates[f"kind:{value}"] = Count("pk", filter=given_others("kind", Q(kind=value)))
+        for zone in zones:
+            aggregates[f"zone:{zone.slug}"] = Count(
+                "pk", filter=given_others("zone", Q(zone_id=zone.pk))
+            )
+        for name, field in self.FLAG_FIELDS.items():
+            for flag in (True, False):
+                aggregates[f"{name}:{flag}"] = Count(
+                    "pk", filter=given_others(name, Q(**{field: flag}))
+                )
+        counts = self.searched_queryset().order_by().aggregate(**aggregates)
+        return {
+            name: {key.split(":", 1)[1]: count for key, count in counts.items()
+                   if key.startswith(f"{name}:")}
+            for name in ("kind", "zone", *self.FLAG_FIELDS)
+        }
 
     def facets(self):
         """Each facet's options with how many organisations match given the OTHER filters.
 
-        Five aggregate queries, one per facet, plus one each for the sector and zone labels,
-        however many options there are. Facet.options leaves out options that match nothing
-        unless they are selected (so they can be unselected).
+        Two aggregate queries however many options there are (one with conditional counts for
+        kind, zone and the flags, one over the sector memberships), plus one each for the sector
+        and zone labels. Facet.options leaves out options that match nothing unless they are
+        selected (so they can be unselected).
         """
         data = self.form.cleaned_data
         selected_sectors = {sector.slug for sector in data.get("sector") or ()}
         selected_zone = data["zone"].slug if data.get("zone") else ""
 
-        kind_counts = self.filter_queryset_without("kind").kind_counts()
-        sector_counts = self.filter_queryset_without("sector").sector_counts()
         zones = list(Zone.objects.published(self.now).order_by("order", "name"))
-        zone_counts = self.filter_queryset_without("zone").zone_counts(
-            Zone.objects.published(self.now)
-        )
+        counts = self.facet_counts(zones)
+        kind_counts, zone_counts = counts["kind"], counts["zone"]
         flags = {
-            name: self.filter_queryset_without(name).flag_counts(field)
-            for name, field in self.FLAG_FIELDS.items()
+            name: {True: counts[name]["True"], False: counts[name]["False"]}
+            for name in self.FLAG_FIELDS
         }
+        sector_counts = self.filter_queryset_without("sector").sector_counts()
         sectors = list(self.filters["sector"].queryset)
         return [
             Facet("kind", _("Kind"), "radio", _("Any kind"), [

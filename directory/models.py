@@ -1,7 +1,7 @@
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
@@ -61,46 +61,34 @@ class OrganisationQuerySet(SearchableQuerySet, PublishableQuerySet):
         return self.with_public("zone", "sectors", now=now)
 
     def related_to(self, organisation):
-        """Other organisations sharing a sector with this one, most sectors in common first."""
+        """Other organisations sharing a sector with this one, most sectors in common first.
+
+        The shared sectors are counted on the membership table by organisation id (a
+        correlated count over its unique index), not by grouping on every organisation column.
+        """
         sector_ids = [sector.pk for sector in organisation.sectors.all()]
+        memberships = Organisation.sectors.through.objects.filter(sector_id__in=sector_ids)
+        shared = (
+            memberships.filter(organisation_id=OuterRef("pk"))
+            .order_by()
+            .values("organisation_id")
+            .annotate(count=Count("pk"))
+            .values("count")
+        )
         return (
-            self.filter(sectors__in=sector_ids)
+            self.filter(pk__in=memberships.values("organisation_id"))
             .exclude(pk=organisation.pk)
-            .annotate(shared_sectors=Count("sectors"))
+            .annotate(shared_sectors=Subquery(shared, output_field=models.IntegerField()))
             .order_by("-shared_sectors", "name")
         )
 
-    # Facet counts: one aggregate query per facet, whatever the number of options.
-
-    def kind_counts(self):
-        rows = self.order_by().values("kind").annotate(count=Count("pk"))
-        return {row["kind"]: row["count"] for row in rows}
-
-    def zone_counts(self, zones):
-        rows = (
-            self.filter(zone__in=zones)
-            .order_by()
-            .values("zone__slug")
-            .annotate(count=Count("pk"))
-        )
-        return {row["zone__slug"]: row["count"] for row in rows}
-
     def sector_counts(self):
+        """{sector slug: how many of these organisations are in it}; one aggregate query."""
         memberships = Organisation.sectors.through.objects.filter(
             organisation__in=self.order_by().values("pk")
         )
         rows = memberships.values("sector__slug").annotate(count=Count("organisation_id"))
         return {row["sector__slug"]: row["count"] for row in rows}
-
-    def flag_counts(self, field):
-        """How many have the boolean ``field`` set and how many not: {True: n, False: m}."""
-        counts = self.order_by().aggregate(
-            yes=Count("pk", filter=Q(**{field: True})),
-            no=Count("pk", filter=Q(**{field: False})),
-        )
-        return {True: counts["yes"], False: counts["no"]}
-
-
 
 
 class Organisation(RenditionsMixin, PublishableModel):

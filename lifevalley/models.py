@@ -3,7 +3,7 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models, transaction
-from django.db.models import FilteredRelation, Prefetch, Q
+from django.db.models import FilteredRelation, Prefetch, Q, Value
 from django.db.models.query import ModelIterable
 from django.db.models.signals import class_prepared, post_delete
 from django.dispatch import receiver
@@ -24,7 +24,9 @@ def public_condition(now, through=""):
     """
     prefix = f"{through}__" if through else ""
     return (
-        Q(**{f"{prefix}is_published": True})
+        # ``Value(True)``, not ``True``: Django writes ``is_published=True`` as a bare
+        # ``WHERE "is_published"`` on SQLite, which cannot use the indexes starting with it.
+        Q(**{f"{prefix}is_published": Value(True)})
         & (Q(**{f"{prefix}publish_from__isnull": True}) | Q(**{f"{prefix}publish_from__lte": now}))
         & (Q(**{f"{prefix}publish_until__isnull": True}) | Q(**{f"{prefix}publish_until__gt": now}))
     )

@@ -10,15 +10,16 @@ words of the published names ("Novatis" → "Novartis").
 """
 
 import difflib
+import json
 import re
 import unicodedata
 
 from django.apps import apps as django_apps
 from django.conf import settings
-from django.contrib.postgres.search import SearchQuery, SearchVector
+from django.contrib.postgres.search import SearchQuery, SearchVector, SearchVectorExact
 from django.db import connection, migrations
-from django.db.models import Case, FloatField, Q, Value, When
-from django.db.models.functions import Greatest
+from django.db.models import BooleanField, Case, Expression, F, FloatField, Q, Subquery, Value, When
+from django.db.models.functions import Greatest, Upper
 
 MAX_QUERY_LENGTH = 200
 MAX_TERMS = 8
@@ -47,8 +48,12 @@ class SearchableQuerySet:
     translated fields; both languages of each are searched.
     """
 
-    def search(self, query):
-        """The matches, most relevant first (``rank``)."""
+    def search(self, query, matched_ids=None):
+        """The matches, most relevant first (``rank``).
+
+        With ``matched_ids`` (from ``matched_ids()`` on the same rows) only those are ranked,
+        without evaluating the search condition again.
+        """
         terms = query_terms(query)[:MAX_TERMS]
         if not terms:
             return self.annotate(rank=Value(0.0, output_field=FloatField()))
@@ -56,7 +61,10 @@ class SearchableQuerySet:
             rank = _postgres_rank(self.model, terms)
         else:
             rank = _substring_rank(self.model, terms)
-        return self.matching(query).annotate(rank=rank).order_by("-rank", "pk")
+        matches = self.matching(query) if matched_ids is None else self.filter(
+            PkInList(matched_ids)
+        )
+        return matches.annotate(rank=rank).order_by("-rank", "pk")
 
     def matching(self, query):
         """The matches, unranked: for counts, facets and lists with their own order."""
@@ -67,9 +75,55 @@ class SearchableQuerySet:
             return self.filter(_postgres_condition(self, terms))
         return self.filter(_substring_condition(self, terms))
 
+    def matched_ids(self, query):
+        """The primary keys of the matches, in one query, for lists, counts and facets to reuse,
+        or None when the query has no words (everything matches).
+
+        A request evaluates the search condition once with this, then filters on
+        ``PkInList(<these ids>)`` (see ``MatchedResults`` and the directory's facets) instead
+        of matching every row's text again for each count.
+        """
+        if not query_terms(query):
+            return None
+        return list(self.matching(query).order_by().values_list("pk", flat=True))
+
+    def ranked_ids(self, query):
+        """The primary keys of the matches, most relevant first; one query."""
+        return list(self.search(query).values_list("pk", flat=True))
+
     def related_search_condition(self, term):
         """Extra matches through related rows (e.g. sector names); none by default."""
         return Q()
+
+
+class MatchedResults:
+    """Search results as the list of ranked ids, fetching only the rows that are shown.
+
+    ``count()`` and ``len()`` are the number of ids (no COUNT query); a slice fetches its rows
+    from ``queryset`` (one query plus its prefetches) in the ids' order. Paginator accepts it.
+    """
+
+    def __init__(self, queryset, ids):
+        self.queryset = queryset
+        self.ids = ids
+
+    def count(self):
+        return len(self.ids)
+
+    def __len__(self):
+        return len(self.ids)
+
+    def __iter__(self):
+        return iter(self[:])
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice):
+            return self[index : index + 1][0] if index >= 0 else self[:][index]
+        ids = self.ids[index]
+        if not ids:
+            return []
+        rows = {row.pk: row for row in self.queryset.filter(pk__in=ids).order_by()}
+        return [rows[pk] for pk in ids if pk in rows]
 
 
 def language_fields(model, name):
@@ -135,25 +189,110 @@ def _substring_condition(queryset, terms):
     return condition
 
 
+class PkInList(Expression):
+    """``pk`` is one of ``ids``, with a single parameter however many there are (no limit on
+    the number of SQL variables): ``= ANY(%s)`` on PostgreSQL, ``json_each`` on SQLite."""
+
+    conditional = True
+    output_field = BooleanField()
+
+    def __init__(self, ids):
+        super().__init__()
+        self.lhs = F("pk")
+        self.ids = [int(pk) for pk in ids]
+
+    def get_source_expressions(self):
+        return [self.lhs]
+
+    def set_source_expressions(self, expressions):
+        (self.lhs,) = expressions
+
+    def as_sql(self, compiler, connection):
+        lhs_sql, lhs_params = compiler.compile(self.lhs)
+        if connection.vendor == "postgresql":
+            return f"{lhs_sql} = ANY(%s)", (*lhs_params, self.ids)
+        if connection.vendor == "sqlite":
+            return (
+                f"{lhs_sql} IN (SELECT value FROM json_each(%s))",  # noqa: S608 - a column
+                (*lhs_params, json.dumps(self.ids)),
+            )
+        placeholders = ", ".join(["%s"] * len(self.ids)) or "NULL"
+        return f"{lhs_sql} IN ({placeholders})", (*lhs_params, *self.ids)
+
+
+class PkInArray(Expression):
+    """``pk = ANY(ARRAY(subquery))``: the subquery runs once, and the row test is an index
+    condition on the primary key, so that PostgreSQL can OR it with other indexed conditions
+    (a BitmapOr) where ``pk IN (subquery)`` inside an OR makes it scan every row."""
+
+    conditional = True
+    output_field = BooleanField()
+
+    def __init__(self, queryset):
+        super().__init__()
+        self.lhs = F("pk")
+        self.subquery = Subquery(queryset.order_by())
+
+    def get_source_expressions(self):
+        return [self.lhs, self.subquery]
+
+    def set_source_expressions(self, expressions):
+        self.lhs, self.subquery = expressions
+
+    def as_sql(self, compiler, connection):
+        lhs_sql, lhs_params = compiler.compile(self.lhs)
+        subquery_sql, subquery_params = compiler.compile(self.subquery)
+        return f"{lhs_sql} = ANY(ARRAY{subquery_sql})", (*lhs_params, *subquery_params)
+
+
+def _indexed_related_condition(model, condition):
+    """The related-row condition, each OR-ed part as its own id subquery (see PkInArray)."""
+    if not condition:
+        return condition
+    parts = condition.children if condition.connector == Q.OR and not condition.negated else [
+        condition
+    ]
+    indexed = Q()
+    for part in parts:
+        part = Q(part) if isinstance(part, Q) else Q(**{part[0]: part[1]})
+        indexed |= PkInArray(model._base_manager.filter(part).values("pk"))
+    return indexed
+
+
 def _postgres_condition(queryset, terms):
     """Full-text match, or a name similar to the query, or the substring condition.
 
-    The first two are subqueries on their own so that PostgreSQL can answer them from the
-    GIN indexes instead of parsing every row's text for every request.
+    Every arm is answered from an index, so PostgreSQL ORs bitmap index scans instead of
+    reading every row's text: the full-text GIN index, the trigram
+    indexes on the names (similarity) and on ``UPPER`` of every searched field (substrings,
+    see ``substring_index_operations``), and id subqueries for the related rows.
     """
     model = queryset.model
     text = " ".join(terms)
     query = SearchQuery(text, search_type="websearch", config="english")
-    fulltext = (
-        model._base_manager.annotate(document=english_search_vector(model))
-        .filter(document=query)
-        .values("pk")
-    )
-    similar_name = Q()
+    if all(len(term) >= 3 for term in terms):
+        # The row's vector compared in place (not an id subquery): it is the GIN index's very
+        # expression, so it is one more bitmap arm, and a query matching most rows does not
+        # become an id array that every row is checked against.
+        condition = SearchVectorExact(english_search_vector(model), query)
+    else:
+        # A term under three characters (one Chinese character) has no trigram, so the
+        # substring arms scan the rows anyway: find the full-text matches once from their
+        # index rather than building every scanned row's vector.
+        fulltext = (
+            model._base_manager.annotate(document=english_search_vector(model))
+            .filter(document=query)
+            .values("pk")
+        )
+        condition = PkInArray(fulltext)
     for field in language_fields(model, model.search_fields["A"][0]):
-        similar_name |= Q(**{f"{field}__trigram_word_similar": text})
-    similar = model._base_manager.filter(similar_name).values("pk")
-    return Q(pk__in=fulltext) | Q(pk__in=similar) | _substring_condition(queryset, terms)
+        condition |= Q(**{f"{field}__trigram_word_similar": text})
+    substrings = Q()
+    for term in terms:
+        substrings &= _substring_conditions(model, term) | _indexed_related_condition(
+            model, queryset.related_search_condition(term)
+        )
+    return condition | substrings
 
 
 def _postgres_rank(model, terms):
@@ -200,15 +339,17 @@ def name_vocabulary(queryset):
     return words
 
 
-def search_index_operations(app_label, model_name):
+def search_index_operations(app_label, model_name, substrings=False):
     """Migration operations adding the GIN indexes behind the PostgreSQL search.
 
     The full-text index is built from ``english_search_vector``, the very expression the
-    search filters on, so the planner can use it; trigram indexes on the names serve similarity
-    and substring matching. SQLite has neither, so there the operation does nothing.
+    search filters on, so the planner can use it; trigram indexes on the names serve similarity.
+    With ``substrings=True`` they are instead the trigram indexes on ``UPPER(field)`` of every
+    searched field in both languages, the very expression ``icontains`` compares, which answer
+    the substring arms. SQLite has neither, so there the operation does nothing.
     """
 
-    def indexes(model):
+    def search_indexes(model):
         from django.contrib.postgres.indexes import GinIndex
 
         prefix = f"{app_label}_{model_name}"[:18]
@@ -219,6 +360,18 @@ def search_index_operations(app_label, model_name):
             yield GinIndex(
                 fields=[field], opclasses=["gin_trgm_ops"], name=f"{prefix}_{field}_trgm"[:30]
             )
+
+    def substring_indexes(model):
+        from django.contrib.postgres.indexes import GinIndex, OpClass
+
+        prefix = model_name[:5]
+        for _weight, _name, fields in _weighted_fields(model):
+            for field in fields:
+                yield GinIndex(
+                    OpClass(Upper(field), name="gin_trgm_ops"), name=f"{prefix}_{field}_up"[:30]
+                )
+
+    indexes = substring_indexes if substrings else search_indexes
 
     def apply(operation):
         def run(apps, schema_editor):
