@@ -14,13 +14,10 @@ end. Not collected by pytest (its name does not start with ``test_``).
 import argparse
 import os
 import statistics
-import sys
-import tempfile
 import time
-import warnings
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+from scratch import scratch_database
+
 URLS = [
     "/directory/",
     "/directory/?page=50",
@@ -43,34 +40,11 @@ def main():
     parser.add_argument("--repeat", type=int, default=30, help="requests per URL")
     args = parser.parse_args()
 
-    scratch = Path(tempfile.mkdtemp(prefix="lv-bench-"))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lifevalley.settings")
-    os.environ["DJANGO_DATA_DIR"] = str(scratch)
-    os.environ["DJANGO_MEDIA_ROOT"] = str(scratch / "media")
-    os.environ["DJANGO_DEBUG"] = "0"
-    os.environ.setdefault("DJANGO_SECRET_KEY", "benchmark-only-not-a-secret")
-    sys.path.insert(0, str(ROOT))
+    with scratch_database() as connection:
+        from django.core.management import call_command
+        from django.test import Client
+        from django.test.utils import CaptureQueriesContext
 
-    warnings.filterwarnings("ignore", message="No directory at")
-    import django
-
-    django.setup()
-    from django.conf import settings
-    from django.core.management import call_command
-    from django.db import connection
-    from django.test import Client
-    from django.test.utils import CaptureQueriesContext, setup_test_environment
-
-    settings.SECURE_SSL_REDIRECT = False
-    settings.STORAGES = {  # production-like, but without needing collectstatic first
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-    if connection.vendor == "sqlite":
-        connection.settings_dict["TEST"]["NAME"] = str(scratch / "bench.sqlite3")
-    setup_test_environment()
-    database = connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
-    try:
         started = time.perf_counter()
         call_command("loaddemo", stdout=open(os.devnull, "w"))  # noqa: SIM115
         call_command("loadscale", organisations=args.organisations,
@@ -79,8 +53,8 @@ def main():
             # As autovacuum would after a bulk load: statistics, and GIN pending lists merged.
             with connection.cursor() as cursor:
                 cursor.execute("VACUUM ANALYZE")
-        print(f"{connection.vendor} ({database}): loaded the demo and {args.organisations} "
-              f"organisations in {time.perf_counter() - started:.1f} s")
+        print(f"{connection.vendor} ({connection.settings_dict['NAME']}): loaded the demo and "
+              f"{args.organisations} organisations in {time.perf_counter() - started:.1f} s")
         client = Client()
         print(f"{'URL':<76} {'median':>8} {'p95':>8} {'queries':>8}")
         for url in URLS:
@@ -97,8 +71,6 @@ def main():
             p95 = timings[max(0, round(len(timings) * 0.95) - 1)]
             print(f"{url:<76} {statistics.median(timings):>6.1f}ms {p95:>6.1f}ms "
                   f"{len(queries):>8}")
-    finally:
-        connection.creation.destroy_test_db(database, verbosity=0)
 
 
 if __name__ == "__main__":

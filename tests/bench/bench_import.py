@@ -25,13 +25,10 @@ import io
 import os
 import random
 import re
-import sys
-import tempfile
 import time
-import warnings
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+from scratch import scratch_database
+
 IMPORT = "/admin/directory/organisation/import/"
 EXPORT = "/admin/directory/organisation/export/"
 
@@ -87,41 +84,17 @@ def main():
     parser.add_argument("--rows", type=int, default=10_000, metavar="N")
     args = parser.parse_args()
 
-    scratch = Path(tempfile.mkdtemp(prefix="lv-bench-"))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lifevalley.settings")
-    os.environ["DJANGO_DATA_DIR"] = str(scratch)
-    os.environ["DJANGO_MEDIA_ROOT"] = str(scratch / "media")
-    os.environ["DJANGO_DEBUG"] = "0"
-    os.environ.setdefault("DJANGO_SECRET_KEY", "benchmark-only-not-a-secret")
-    sys.path.insert(0, str(ROOT))
+    with scratch_database() as connection:
+        from django.contrib.auth import get_user_model
+        from django.core.files.uploadedfile import SimpleUploadedFile
+        from django.core.management import call_command
+        from django.test import Client
 
-    warnings.filterwarnings("ignore", message="No directory at")
-    import django
+        from directory.csv_io import COLUMN_NAMES, MAX_IMPORT_BYTES
+        from directory.models import Organisation, Sector
+        from directory.services import SCALE_SECTORS, ensure_sectors
+        from zones.models import Zone
 
-    django.setup()
-    from django.conf import settings
-    from django.contrib.auth import get_user_model
-    from django.core.files.uploadedfile import SimpleUploadedFile
-    from django.core.management import call_command
-    from django.db import connection
-    from django.test import Client
-    from django.test.utils import setup_test_environment
-
-    from directory.csv_io import COLUMN_NAMES, MAX_IMPORT_BYTES
-    from directory.models import Organisation, Sector
-    from directory.services import SCALE_SECTORS, ensure_sectors
-    from zones.models import Zone
-
-    settings.SECURE_SSL_REDIRECT = False
-    settings.STORAGES = {  # production-like, but without needing collectstatic first
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-    if connection.vendor == "sqlite":
-        connection.settings_dict["TEST"]["NAME"] = str(scratch / "bench.sqlite3")
-    setup_test_environment()
-    database = connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
-    try:
         call_command("loaddemo", stdout=open(os.devnull, "w"))  # noqa: SIM115
         ensure_sectors(SCALE_SECTORS)
         sectors = list(Sector.objects.values_list("slug", flat=True))
@@ -159,7 +132,7 @@ def main():
             request(f"{what}: save", {"token": token.group(1)}, 302)
             return counts
 
-        print(f"{connection.vendor} ({database}), {args.rows} rows")
+        print(f"{connection.vendor} ({connection.settings_dict['NAME']}), {args.rows} rows")
         print(f"{'request':<30} {'time':>9} {'CPU':>9} {'queries':>8}")
         rows = new_rows(args.rows, sectors, zones)
         created = upload_and_confirm(f"{args.rows} new", csv_bytes(rows, COLUMN_NAMES))
@@ -180,8 +153,6 @@ def main():
         assert Organisation.objects.filter(
             summary_en="Updated by the import benchmark."
         ).count() == args.rows
-    finally:
-        connection.creation.destroy_test_db(database, verbosity=0)
 
 
 if __name__ == "__main__":

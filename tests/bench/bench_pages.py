@@ -17,13 +17,9 @@ requesting every page once, so that a busy moment slows all of them alike.
 import argparse
 import os
 import statistics
-import sys
-import tempfile
 import time
-import warnings
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+from scratch import scratch_database
 
 
 def public_urls():
@@ -77,36 +73,12 @@ def main():
     parser.add_argument("--rounds", type=int, default=15, help="requests per page")
     args = parser.parse_args()
 
-    scratch = Path(tempfile.mkdtemp(prefix="lv-bench-"))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lifevalley.settings")
-    os.environ["DJANGO_DATA_DIR"] = str(scratch)
-    os.environ["DJANGO_MEDIA_ROOT"] = str(scratch / "media")
-    os.environ["DJANGO_DEBUG"] = "0"
-    os.environ.setdefault("DJANGO_SECRET_KEY", "benchmark-only-not-a-secret")
-    os.environ.pop("REDIS_URL", None)  # the local-memory cache, cleared before each request
-    sys.path.insert(0, str(ROOT))
+    with scratch_database(local_cache=True) as connection:
+        from django.core.cache import caches
+        from django.core.management import call_command
+        from django.test import Client
+        from django.test.utils import CaptureQueriesContext
 
-    warnings.filterwarnings("ignore", message="No directory at")
-    import django
-
-    django.setup()
-    from django.conf import settings
-    from django.core.cache import caches
-    from django.core.management import call_command
-    from django.db import connection
-    from django.test import Client
-    from django.test.utils import CaptureQueriesContext, setup_test_environment
-
-    settings.SECURE_SSL_REDIRECT = False
-    settings.STORAGES = {  # production-like, but without needing collectstatic first
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-    if connection.vendor == "sqlite":
-        connection.settings_dict["TEST"]["NAME"] = str(scratch / "bench.sqlite3")
-    setup_test_environment()
-    database = connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
-    try:
         started = time.perf_counter()
         devnull = open(os.devnull, "w")  # noqa: SIM115
         call_command("loaddemo", stdout=devnull)
@@ -143,8 +115,6 @@ def main():
         for name, url in pages:
             median = statistics.median(timings[url])
             print(f"{name:<36} {median:>7.1f}ms {median / floor:>8.2f} {queries[url]:>8}")
-    finally:
-        connection.creation.destroy_test_db(database, verbosity=0)
 
 
 if __name__ == "__main__":
