@@ -238,6 +238,8 @@ def main():
     os.environ["DJANGO_DEBUG"] = "1"
     # Bulk loading and dropping the scratch database may take longer than a request may.
     os.environ.setdefault("DJANGO_DB_STATEMENT_TIMEOUT_MS", "0")
+    # Time rendering: the page cache would answer every repeat (bench_load.py measures it).
+    os.environ.setdefault("DJANGO_PAGE_CACHE", "0")
 
     import django
 

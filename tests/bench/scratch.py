@@ -28,6 +28,11 @@ def scratch_database(*, local_cache=False):
     os.environ["DJANGO_MEDIA_ROOT"] = str(scratch / "media")
     os.environ["DJANGO_DEBUG"] = "0"
     os.environ.setdefault("DJANGO_SECRET_KEY", "benchmark-only-not-a-secret")
+    # These benchmarks time rendering; the page cache would answer every repeat without it
+    # (bench_load.py measures the page cache under load).
+    os.environ.setdefault("DJANGO_PAGE_CACHE", "0")
+    # Bulk loading and dropping the scratch database may take longer than a request may.
+    os.environ.setdefault("DJANGO_DB_STATEMENT_TIMEOUT_MS", "0")
     if local_cache:
         os.environ.pop("REDIS_URL", None)
     sys.path.insert(0, str(ROOT))
