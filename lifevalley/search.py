@@ -285,14 +285,18 @@ def _postgres_condition(queryset, terms):
             .values("pk")
         )
         condition = PkInArray(fulltext)
+    similar = Q()
     for field in language_fields(model, model.search_fields["A"][0]):
-        condition |= Q(**{f"{field}__trigram_word_similar": text})
+        similar |= Q(**{f"{field}__trigram_word_similar": text})
     substrings = Q()
     for term in terms:
         substrings &= _substring_conditions(model, term) | _indexed_related_condition(
             model, queryset.related_search_condition(term)
         )
-    return condition | substrings
+    # The trigram indexes are lossy, so PostgreSQL rechecks the whole condition on each row
+    # they return, arm by arm until one holds: the cheap substring tests come first, and the
+    # row's English vector (parsing all of its text) is built only when they all fail.
+    return substrings | similar | condition
 
 
 def _postgres_rank(model, terms):
