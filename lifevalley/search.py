@@ -16,10 +16,24 @@ import unicodedata
 
 from django.apps import apps as django_apps
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.lookups import DataContains
 from django.contrib.postgres.search import SearchQuery, SearchVector, SearchVectorExact
 from django.db import connection, migrations
-from django.db.models import BooleanField, Case, Expression, F, FloatField, Q, Subquery, Value, When
-from django.db.models.functions import Greatest, Upper
+from django.db.models import (
+    BooleanField,
+    Case,
+    Expression,
+    F,
+    FloatField,
+    Func,
+    Q,
+    Subquery,
+    TextField,
+    Value,
+    When,
+)
+from django.db.models.functions import Concat, Greatest, Upper
 
 MAX_QUERY_LENGTH = 200
 MAX_TERMS = 8
@@ -259,6 +273,28 @@ def _indexed_related_condition(model, condition):
     return indexed
 
 
+class CharacterArray(Func):
+    """``string_to_array(text, NULL)``: the characters of the text, as an array."""
+
+    function = "string_to_array"
+    template = "%(function)s(%(expressions)s, NULL)"
+    output_field = ArrayField(TextField())
+
+
+def searched_characters(model):
+    """The characters of every searched field (both languages), upper-cased; the GIN index
+    ``search_index_operations(characters=True)`` adds is built on exactly this."""
+    fields = [field for _weight, _name, names in _weighted_fields(model) for field in names]
+    text = Concat(*fields, output_field=TextField())  # a NULL field counts as ""
+    return CharacterArray(Upper(text))
+
+
+def _has_characters(model, term):
+    """The row's searched text holds every character of ``term``: a term too short for a
+    trigram (``脑``) is found from the character index, then tested as a substring."""
+    return DataContains(searched_characters(model), CharacterArray(Upper(Value(term))))
+
+
 def _postgres_condition(queryset, terms):
     """Full-text match, or a name similar to the query, or the substring condition.
 
@@ -290,7 +326,10 @@ def _postgres_condition(queryset, terms):
         similar |= Q(**{f"{field}__trigram_word_similar": text})
     substrings = Q()
     for term in terms:
-        substrings &= _substring_conditions(model, term) | _indexed_related_condition(
+        in_fields = _substring_conditions(model, term)
+        if len(term) < 3:
+            in_fields = Q(_has_characters(model, term)) & in_fields
+        substrings &= in_fields | _indexed_related_condition(
             model, queryset.related_search_condition(term)
         )
     # The trigram indexes are lossy, so PostgreSQL rechecks the whole condition on each row
@@ -343,14 +382,17 @@ def name_vocabulary(queryset):
     return words
 
 
-def search_index_operations(app_label, model_name, substrings=False):
+def search_index_operations(app_label, model_name, substrings=False, characters=False):
     """Migration operations adding the GIN indexes behind the PostgreSQL search.
 
     The full-text index is built from ``english_search_vector``, the very expression the
     search filters on, so the planner can use it; trigram indexes on the names serve similarity.
     With ``substrings=True`` they are instead the trigram indexes on ``UPPER(field)`` of every
     searched field in both languages, the very expression ``icontains`` compares, which answer
-    the substring arms. SQLite has neither, so there the operation does nothing.
+    the substring arms. With ``characters=True`` it is the GIN index of the characters of
+    every searched field (``searched_characters``), which answers terms too short for a
+    trigram (one or two Chinese characters). SQLite has none of these, so there the operation
+    does nothing.
     """
 
     def search_indexes(model):
@@ -365,6 +407,11 @@ def search_index_operations(app_label, model_name, substrings=False):
                 fields=[field], opclasses=["gin_trgm_ops"], name=f"{prefix}_{field}_trgm"[:30]
             )
 
+    def character_indexes(model):
+        from django.contrib.postgres.indexes import GinIndex
+
+        yield GinIndex(searched_characters(model), name=f"{model_name[:5]}_search_chars")
+
     def substring_indexes(model):
         from django.contrib.postgres.indexes import GinIndex, OpClass
 
@@ -375,7 +422,10 @@ def search_index_operations(app_label, model_name, substrings=False):
                     OpClass(Upper(field), name="gin_trgm_ops"), name=f"{prefix}_{field}_up"[:30]
                 )
 
-    indexes = substring_indexes if substrings else search_indexes
+    if characters:
+        indexes = character_indexes
+    else:
+        indexes = substring_indexes if substrings else search_indexes
 
     def apply(operation):
         def run(apps, schema_editor):

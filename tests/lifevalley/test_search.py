@@ -157,3 +157,64 @@ def test_search_shows_an_event_known_only_to_the_month_without_a_day(client, mak
     html = client.get(reverse("search"), {"q": "Changping"}).content.decode()
     assert '<time datetime="2030-11">November 2030</time>' in html
     assert "1 November 2030" not in html
+
+
+@pytest.fixture
+def chinese_rows(make_organisation, make_event, make_sector):
+    """Short Chinese terms in every searched field, with near misses and a draft."""
+    brain_science = make_sector(name="Brain science", name_zh_hans="脑科学", slug="brain-science")
+    return {
+        "in_name": make_organisation(name="Naoke Institute", name_zh_hans="脑科研究所"),
+        "in_summary": make_organisation(name="Quiet Labs", summary_zh_hans="专注脑机接口"),
+        "in_description": make_organisation(name="Deep Labs", description_zh_hans="研究大脑。"),
+        "in_sector": make_organisation(name="Sector Only", sectors=[brain_science]),
+        "miss": make_organisation(name="Heart Labs", name_zh_hans="心脏研究所"),
+        "draft": make_organisation(name="Draft Brain", name_zh_hans="脑草稿", is_published=False),
+        "event": make_event(title="Brain forum", title_zh_hans="脑科学论坛"),
+        "other_event": make_event(title="Heart forum", title_zh_hans="心脏论坛"),
+    }
+
+
+@pytest.mark.parametrize(("query", "expected"), [
+    ("脑", {"in_name", "in_summary", "in_description", "in_sector"}),
+    ("脑科", {"in_name", "in_sector"}),  # two characters, in this order
+    ("科脑", set()),  # the same characters, not as a substring
+    ("研究 脑", {"in_name", "in_description"}),  # every term somewhere
+    ("心", {"miss"}),
+])
+def test_short_chinese_terms_find_exactly_the_rows_containing_them(chinese_rows, query,
+                                                                    expected):
+    """A term of one or two characters has no trigram: PostgreSQL finds it from the
+    character index, SQLite by substring; both must give the same rows."""
+    from directory.models import Organisation
+
+    found = set(Organisation.objects.published().search(query).values_list("pk", flat=True))
+    assert found == {chinese_rows[key].pk for key in expected}
+
+
+def test_site_search_for_one_chinese_character_lists_its_rows(client, chinese_rows):
+    response = client.get("/zh-hans/search/", {"q": "脑"})
+    groups = {g["section"].key: g for g in response.context["results"]}
+    assert groups["organisations"]["count"] == 4
+    assert groups["events"]["count"] == 1
+    assert [event.pk for event in groups["events"]["items"]] == [chinese_rows["event"].pk]
+    assert chinese_rows["in_name"].pk == groups["organisations"]["items"][0].pk  # name first
+    assert "脑草稿" not in response.content.decode()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's query planner")
+@pytest.mark.parametrize("model_path", ["directory.models.Organisation", "events.models.Event"])
+def test_one_character_search_is_answered_from_the_character_index(db, model_path):
+    from django.utils.module_loading import import_string
+
+    from lifevalley.search import _has_characters
+
+    model = import_string(model_path)
+    assert "@>" in str(model.objects.published().matching("脑").query)
+    queryset = model.objects.filter(_has_characters(model, "脑")).values("pk")
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")  # a tiny test table is read whole
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = " ".join(row[0] for row in cursor.fetchall())
+    assert "_search_chars" in plan, plan
