@@ -1,5 +1,7 @@
 """The directory's one FilterSet: it drives both the list's query and its filter form."""
 
+import hashlib
+import json
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -10,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from directory.models import Organisation, Sector
+from lifevalley.page_cache import while_current
 from lifevalley.search import PkInList
 from zones.models import Zone
 
@@ -161,26 +164,45 @@ class OrganisationFilter(django_filters.FilterSet):
             for name in ("kind", "zone", *self.FLAG_FIELDS)
         }
 
+    def facet_cache_name(self):
+        """What the counts depend on besides the content and the clock: the filters, not the
+        page, the sort or the language."""
+        data = self.form.cleaned_data
+        filters = {
+            "q": data.get("q") or "",
+            "kind": data.get("kind") or "",
+            "sector": sorted(sector.slug for sector in data.get("sector") or ()),
+            "zone": data["zone"].slug if data.get("zone") else "",
+            **{name: data.get(name) or "" for name in self.FLAG_FIELDS},
+        }
+        digest = hashlib.sha256(json.dumps(filters, sort_keys=True).encode()).hexdigest()
+        return f"directory-facets:{digest[:32]}"
+
     def facets(self):
         """Each facet's options with how many organisations match given the OTHER filters.
 
         Two aggregate queries however many options there are (one with conditional counts for
         kind, zone and the flags, one over the sector memberships), plus one each for the sector
-        and zone labels. Facet.options leaves out options that match nothing unless they are
-        selected (so they can be unselected).
+        and zone labels. The counts are shared by every request with the same filters while
+        the content stands (``while_current``): an edit, import or publication moment shows
+        on the next request. Facet.options leaves out options that match nothing unless they
+        are selected (so they can be unselected).
         """
         data = self.form.cleaned_data
         selected_sectors = {sector.slug for sector in data.get("sector") or ()}
         selected_zone = data["zone"].slug if data.get("zone") else ""
 
         zones = list(Zone.objects.published(self.now).order_by("order", "name"))
-        counts = self.facet_counts(zones)
+        counts = while_current(self.facet_cache_name(), lambda: {
+            **self.facet_counts(zones),
+            "sector": self.filter_queryset_without("sector").sector_counts(),
+        })
         kind_counts, zone_counts = counts["kind"], counts["zone"]
         flags = {
             name: {True: counts[name]["True"], False: counts[name]["False"]}
             for name in self.FLAG_FIELDS
         }
-        sector_counts = self.filter_queryset_without("sector").sector_counts()
+        sector_counts = counts["sector"]
         sectors = list(self.filters["sector"].queryset)
         return [
             Facet("kind", _("Kind"), "radio", _("Any kind"), [

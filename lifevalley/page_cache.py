@@ -208,6 +208,51 @@ def change_deadline(version, now):
     return deadline
 
 
+def known_deadline(version):
+    """``change_deadline`` if this version's is already in the cache, else None (no query)."""
+    try:
+        return page_cache().get(_horizon_key(version))
+    except Exception as error:  # noqa: BLE001
+        _cache_failed("get", error)
+        return None
+
+
+# Values computed from public content ----------------------------------------------------------
+
+def while_current(name, compute):
+    """``compute()``, shared by every request (and app server) under this content version.
+
+    Stored like a page: under the version read before computing (so a write during the
+    computation leaves the entry behind), until the next change by the clock. It is stored
+    only when that moment is already known (a page stored it), so that a miss never runs
+    more queries than ``compute()`` itself; with the page cache off it is always computed.
+    """
+    if not getattr(settings, "PAGE_CACHE_ENABLED", True):
+        return compute()
+    version = current_version()
+    if version is None:
+        return compute()
+    cache = page_cache()
+    key = f"pagecache:{version}:value:{name}"
+    now = timezone.now().timestamp()
+    try:
+        entry = cache.get(key)
+    except Exception as error:  # noqa: BLE001
+        _cache_failed("get", error)
+        entry = None
+    if entry is not None and entry[0] > now:
+        return entry[1]
+    value = compute()
+    deadline = known_deadline(version)
+    timeout = min(max_age(), math.ceil(deadline - now)) if deadline else 0
+    if timeout > 0:
+        try:
+            cache.set(key, (deadline, value), timeout)
+        except Exception as error:  # noqa: BLE001
+            _cache_failed("set", error)
+    return value
+
+
 # Requests and responses -----------------------------------------------------------------------
 
 def is_cacheable_request(request):

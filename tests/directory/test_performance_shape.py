@@ -142,3 +142,33 @@ def test_directory_list_query_uses_a_published_index_on_sqlite(db, sort):
         cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
         plan = " ".join(str(row[-1]) for row in cursor.fetchall())
     assert "USING INDEX" in plan or "USING COVERING INDEX" in plan, plan
+
+
+@pytest.mark.usefixtures("page_cache")
+def test_facet_counts_are_shared_and_right_on_the_request_after_an_admin_edit(
+    directory, publisher_client, django_assert_max_num_queries,
+):
+    """Two URLs with the same filters (other sort, other page) share the counts while the
+    content stands; an edit in the admin shows in them on the very next request."""
+    from django.test import Client
+    from django.urls import reverse
+
+    from tests.admin_forms import change_form_payload
+
+    params = {"kind": "hospital"}
+    first = Client().get(LIST, params)
+    assert facet_counts(first) == expected_counts(params)
+    Client().get(LIST, params | {"sort": "name"})  # the first page stored the clock's deadline
+    with django_assert_max_num_queries(5):  # labels, count, page, its sectors; no aggregate
+        shared = Client().get(LIST, params | {"sort": "newest"})
+    assert facet_counts(shared) == facet_counts(first)
+
+    moved = next(o for o in directory if o.kind == Organisation.Kind.HOSPITAL and o.zone)
+    url = reverse("admin:directory_organisation_change", args=[moved.pk])
+    form = change_form_payload(publisher_client, url, kind=Organisation.Kind.ENTERPRISE)
+    assert publisher_client.post(url, form).status_code == 302
+
+    after = Client().get(LIST, params | {"sort": "founded"})
+    assert facet_counts(after) == expected_counts(params)
+    assert facet_counts(after)["kind"]["hospital"] == facet_counts(first)["kind"]["hospital"] - 1
+    assert facet_counts(after)["zone"] != facet_counts(first)["zone"]
