@@ -133,6 +133,7 @@ DEMO_ORGANISATIONS = [
     },
     {
         "name": "Beijing GoBroad Hospital",
+        "name_zh_hans": "北京高博医院",
         "kind": Kind.HOSPITAL,
         "summary": "Inaugurated in 2023, one of China's first international research hospitals.",
         "description": "Beijing GoBroad Hospital, in the ZGC Life Science Park, is among "
@@ -156,6 +157,7 @@ DEMO_ORGANISATIONS = [
     },
     {
         "name": "Administrative Commission of Beijing Future Science City",
+        "name_zh_hans": "北京未来科学城管理委员会",
         "kind": Kind.PUBLIC_BODY,
         "summary": "The park's contact for enquiries.",
         "website": "https://www.lifesciencepark.com.cn",

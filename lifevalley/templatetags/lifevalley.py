@@ -4,6 +4,7 @@ import re
 from django import template
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
+from django.templatetags.static import static
 from django.utils import dateformat
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
@@ -157,3 +158,27 @@ def date_range(start, end):
         start.strftime("%Y-%m-%d"), dateformat.format(start, start_format), separator,
         end.strftime("%Y-%m-%d"), dateformat.format(end, end_format),
     )
+
+
+# The site's own drawings (static/img/art/), for zones and events without an image of their
+# own: one per demo zone, one per event category, each in that zone's or category's colours.
+ZONE_ART = {"life-science-park", "frontier-technology", "medical-device", "beauty-and-health"}
+EVENT_ART = {"forum", "conference", "symposium", "seminar", "exhibition", "meetup"}
+
+
+@register.filter
+def on_map(zone):
+    """Whether the park map (static/img/art/park-map.svg) draws this zone."""
+    return zone.slug in ZONE_ART
+
+
+@register.simple_tag
+def zone_art(zone):
+    slug = zone.slug if zone.slug in ZONE_ART else "default"
+    return static(f"img/art/zone-{slug}.svg")
+
+
+@register.simple_tag
+def event_art(event):
+    category = getattr(event.category, "slug", "")
+    return static(f"img/art/event-{category if category in EVENT_ART else 'forum'}.svg")

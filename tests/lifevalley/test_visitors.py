@@ -131,3 +131,32 @@ def test_subscribe_links_follow_the_site_url(client, settings, make_event):
     html = client.get(make_event().get_absolute_url()).content.decode()
     assert "webcal://127.0.0.1:8123/events/feed.ics" in html
     assert ":8000" not in html
+
+
+def test_english_fallback_text_is_marked_as_english(client, make_zone, make_organisation):
+    zone = make_zone(name="Frontier Technology Zone", slug="frontier-technology",
+                     tagline="Cell and gene therapy", tagline_zh_hans="细胞与基因治疗")
+    make_organisation(name="Beijing GoBroad Hospital", zone=zone)
+    make_organisation(name="BeiGene", name_zh_hans="百济神州", zone=zone)
+    html = client.get("/zh-hans/zones/frontier-technology/").content.decode()
+    assert '<h1 lang="en">Frontier Technology Zone</h1>' in html
+    assert '<p class="lead">细胞与基因治疗</p>' in html  # Chinese text: no mark
+    directory = client.get("/zh-hans/directory/").content.decode()
+    assert 'lang="en">Beijing GoBroad Hospital</a>' in directory
+    assert '">百济神州</a>' in directory and 'lang="en">百济神州' not in directory
+    english = client.get("/zones/frontier-technology/").content.decode()
+    assert 'lang="en">Frontier' not in english  # the whole page is English already
+
+
+def test_dashboard_lists_what_still_lacks_a_chinese_text(admin_client, make_zone,
+                                                         make_organisation):
+    make_zone(name="Frontier Technology Zone", name_zh_hans="", tagline="New zone",
+              tagline_zh_hans="新区")
+    make_zone(name="ZGC Life Science Park", name_zh_hans="中关村生命科学园", tagline="Core",
+              tagline_zh_hans="核心区", description="", slug="core")
+    make_organisation(name="BeiGene", name_zh_hans="百济神州", summary="")
+    html = admin_client.get(reverse("admin:index")).content.decode()
+    section = html.split('id="chinese-title"', 1)[1].split("</table>", 1)[0]
+    rows = dict(re.findall(r">([^<>]+)</a></th><td>(\d+)</td>", section))
+    assert rows.get("Zones") == "1"
+    assert "Organisations" not in rows
