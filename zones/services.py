@@ -112,6 +112,7 @@ PROJECTS = [
 ]
 PROJECT_ZONE = "life-science-park"
 PROJECT_DESCRIPTION = "Under construction as part of the expansion of the life science park."
+PROJECT_DESCRIPTION_ZH = "作为生命科学园扩建的一部分，正在建设中。"
 
 
 @transaction.atomic
@@ -133,6 +134,7 @@ def seed_zones():
                 "zone": core,
                 "status": Project.Status.UNDER_CONSTRUCTION,
                 "description": PROJECT_DESCRIPTION,
+                "description_zh_hans": PROJECT_DESCRIPTION_ZH,
                 "is_published": True,
             },
         )
