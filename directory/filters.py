@@ -218,9 +218,13 @@ class OrganisationFilter(django_filters.FilterSet):
                 for z in zones
             ]),
             *(
+                # Only "yes" is offered: the directory marks the organisations known to be
+                # listed (or unicorns), so "No (11)" would contradict the park's headline
+                # figures. A bookmarked "no" still shows, so that it can be cleared.
                 Facet(name, self.filters[name].label, "radio", _("Either"), [
                     Option(value, label, flags[name][value == "yes"], value == data.get(name))
                     for value, label in YES_NO
+                    if value == "yes" or value == data.get(name)
                 ])
                 for name in self.FLAG_FIELDS
             ),
@@ -266,6 +270,11 @@ class Facet:
     def options(self):
         """Options that match something, and a selected one even if not (to clear it)."""
         return [option for option in self.all_options if option.count or option.selected]
+
+    @property
+    def is_shown(self):
+        """A facet with nothing to offer (no organisation is marked a unicorn) is left out."""
+        return bool(self.options) or self.any_selected or self.input_type == "checkbox"
 
     @property
     def any_selected(self):

@@ -52,6 +52,7 @@ Kind = Organisation.Kind
 NATIONAL_INSTITUTION = (
     "A Chinese national-level scientific research institution in the ZGC Life Science Park."
 )
+NATIONAL_INSTITUTION_ZH = "位于中关村生命科学园的国家级科研机构。"
 DEMO_ORGANISATIONS = [
     {
         "name": "BeiGene",
@@ -59,6 +60,7 @@ DEMO_ORGANISATIONS = [
         "kind": Kind.ENTERPRISE,
         "summary": "A Chinese company that has expanded globally, developer of a US FDA-approved "
         "anti-cancer drug.",
+        "summary_zh_hans": "已拓展至全球的中国企业，研发了一款获美国 FDA 批准的抗癌药物。",
         "description": "Notable products to come out of Life Valley include a US Food and Drug "
         "Administration-approved anti-cancer drug developed by BeiGene, a Chinese company that "
         "has expanded globally.",
@@ -72,6 +74,7 @@ DEMO_ORGANISATIONS = [
         "kind": Kind.ENTERPRISE,
         "summary": "Building the SINOVAC High Precision Achievement Transformation Base in "
         "the park.",
+        "summary_zh_hans": "正在园区建设 SINOVAC 高精尖成果转化基地。",
         "description": "The SINOVAC High Precision Achievement Transformation Base is under "
         "construction as part of the expansion of the life science park in Changping's "
         "Life Valley.",
@@ -83,6 +86,7 @@ DEMO_ORGANISATIONS = [
         "name_zh_hans": "诺华",
         "kind": Kind.ENTERPRISE,
         "summary": "A global pharmaceutical company with a production plant in the park.",
+        "summary_zh_hans": "在园区设有生产工厂的跨国制药企业。",
         "sectors": ["Pharmaceutical manufacturing"],
         "zone": CORE_ZONE,
         "has_production_plant": True,
@@ -92,6 +96,7 @@ DEMO_ORGANISATIONS = [
         "name_zh_hans": "诺和诺德",
         "kind": Kind.ENTERPRISE,
         "summary": "A global pharmaceutical company with a production plant in the park.",
+        "summary_zh_hans": "在园区设有生产工厂的跨国制药企业。",
         "sectors": ["Pharmaceutical manufacturing"],
         "zone": CORE_ZONE,
         "has_production_plant": True,
@@ -101,6 +106,7 @@ DEMO_ORGANISATIONS = [
         "name_zh_hans": "北京昌平实验室",
         "kind": Kind.RESEARCH_INSTITUTION,
         "summary": NATIONAL_INSTITUTION,
+        "summary_zh_hans": NATIONAL_INSTITUTION_ZH,
         "sectors": ["Life sciences research"],
         "zone": CORE_ZONE,
         "is_featured": True,
@@ -110,6 +116,7 @@ DEMO_ORGANISATIONS = [
         "name_zh_hans": "北京生命科学研究所",
         "kind": Kind.RESEARCH_INSTITUTION,
         "summary": NATIONAL_INSTITUTION,
+        "summary_zh_hans": NATIONAL_INSTITUTION_ZH,
         "sectors": ["Life sciences research"],
         "zone": CORE_ZONE,
     },
@@ -118,6 +125,7 @@ DEMO_ORGANISATIONS = [
         "name_zh_hans": "北京脑科学与类脑研究所",
         "kind": Kind.RESEARCH_INSTITUTION,
         "summary": NATIONAL_INSTITUTION,
+        "summary_zh_hans": NATIONAL_INSTITUTION_ZH,
         "sectors": ["Neuroscience", "Life sciences research"],
         "zone": CORE_ZONE,
         "is_featured": True,
@@ -128,13 +136,16 @@ DEMO_ORGANISATIONS = [
         "slug": "national-center-for-protein-sciences-beijing",
         "kind": Kind.RESEARCH_INSTITUTION,
         "summary": NATIONAL_INSTITUTION,
+        "summary_zh_hans": NATIONAL_INSTITUTION_ZH,
         "sectors": ["Protein science", "Life sciences research"],
         "zone": CORE_ZONE,
     },
     {
         "name": "Beijing GoBroad Hospital",
+        "name_zh_hans": "北京高博医院",
         "kind": Kind.HOSPITAL,
         "summary": "Inaugurated in 2023, one of China's first international research hospitals.",
+        "summary_zh_hans": "2023年开业，是中国首批国际研究型医院之一。",
         "description": "Beijing GoBroad Hospital, in the ZGC Life Science Park, is among "
         "China's first international research hospitals. It was inaugurated in 2023.",
         "founded_year": 2023,
@@ -148,6 +159,7 @@ DEMO_ORGANISATIONS = [
         "kind": Kind.PUBLIC_BODY,
         "summary": "The district government; organiser of the Drug Discovery and Development "
         "Forum of the ZGC Life Science Park.",
+        "summary_zh_hans": "区政府，中关村生命科学园药物发现与开发论坛的主办方。",
         "description": "Beijing Changping People's Government organised the 'Drug Discovery and "
         "Development Forum of the ZGC Life Science Park', with the support of Nature Research "
         "Custom Media, as part of the 2023 Beijing-Changping International Forum on Life "
@@ -156,8 +168,10 @@ DEMO_ORGANISATIONS = [
     },
     {
         "name": "Administrative Commission of Beijing Future Science City",
+        "name_zh_hans": "北京未来科学城管理委员会",
         "kind": Kind.PUBLIC_BODY,
         "summary": "The park's contact for enquiries.",
+        "summary_zh_hans": "园区咨询联系单位。",
         "website": "https://www.lifesciencepark.com.cn",
         "email": "shengmygwh@bjchp.gov.cn",
         "phone": "+86-010-61703008",

@@ -1,3 +1,4 @@
+from django.core.cache import cache
 from django.core.paginator import InvalidPage, Paginator
 from django.shortcuts import render
 from django.utils import timezone
@@ -8,7 +9,10 @@ from directory.filters import OrganisationFilter
 from directory.jsonld import organisation_data
 from directory.models import Organisation
 from events.views import organisation_events_context
+from lifevalley.search import name_vocabulary, suggest_spelling
 from lifevalley.views import PublishedDetailView
+
+VOCABULARY_CACHE_KEY = "directory:search-vocabulary"
 
 
 class OrganisationListView(View):
@@ -20,14 +24,19 @@ class OrganisationListView(View):
 
     def get(self, request):
         now = timezone.now()
-        filterset = OrganisationFilter(
-            # English names order the list in both languages: sorting the Chinese column
-            # would put the names that fall back to English first, unsorted.
-            request.GET, queryset=Organisation.objects.published(now).order_by("name_en"), now=now
-        )
+        filterset = self.filterset(request.GET, now)
         context = {"filter": filterset}
         if not filterset.is_valid():
             return render(request, self.template_name, context, status=400)
+        corrected = self.corrected_query(filterset, now)
+        if corrected:
+            # Like /search/: a query that matches nothing is retried with its spelling fixed.
+            context["corrected_from"] = filterset.form.cleaned_data["q"]
+            data = request.GET.copy()
+            data["q"] = corrected
+            filterset = self.filterset(data, now)
+            filterset.is_valid()
+            context["filter"] = filterset
         context["facets"] = filterset.facets()
         context["active_filters"] = filterset.active_filters()
 
@@ -48,6 +57,26 @@ class OrganisationListView(View):
             page_range=paginator.get_elided_page_range(page.number),
         )
         return render(request, self.template_name, context)
+
+    @staticmethod
+    def filterset(data, now):
+        # English names order the list in both languages: sorting the Chinese column
+        # would put the names that fall back to English first, unsorted.
+        queryset = Organisation.objects.published(now).order_by("name_en")
+        return OrganisationFilter(data, queryset=queryset, now=now)
+
+    @staticmethod
+    def corrected_query(filterset, now):
+        """The query with its spelling fixed when it matches no organisation at all, else None."""
+        query = filterset.form.cleaned_data.get("q")
+        if not query or filterset.matched_ids != []:
+            return None
+        vocabulary = cache.get_or_set(
+            VOCABULARY_CACHE_KEY,
+            lambda: name_vocabulary(Organisation.objects.published(now)),
+            300,
+        )
+        return suggest_spelling(query, vocabulary)
 
 
 class OrganisationDetailView(PublishedDetailView):

@@ -17,10 +17,8 @@ from django.utils.text import slugify
 
 from directory.models import Organisation
 from events.models import BEIJING, Event, EventCategory, FeedState, Speaker, Venue, make_uid
-from lifevalley.demo_images import illustration
 from zones.models import Zone
 
-ILLUSTRATION_ALT_ZH = "示意插图：阳光下的群山"
 CATEGORIES = [
     ("forum", "Forum", "论坛"),
     ("conference", "Conference", "会议"),
@@ -248,9 +246,6 @@ def seed_events():
             Speaker(event=event, order=order, **speaker)
             for order, speaker in enumerate(data["speakers"], start=1)
         )
-        event.image_alt = f"Illustration for {event.title}: stylised hills under a sun"
-        event.image_alt_zh_hans = ILLUSTRATION_ALT_ZH
-        event.image.save(f"{event.slug}.png", illustration(event.title), save=True)
     today = timezone.localtime(timezone.now(), BEIJING).date()
     for data in _sample_events(today):
         Event.objects.get_or_create(

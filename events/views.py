@@ -186,6 +186,8 @@ class EventDetailView(PublishedDetailView):
             {
                 "parent": event.parent,  # None unless public (for_detail)
                 "occurrences": event.next_occurrences(now, limit=10) if event.is_repeating else [],
+                # A series without an end (series_ends_at empty) never ends.
+                "has_ended": event.series_ends_at is not None and event.series_ends_at < now,
                 "structured_data": event_structured_data(event, event.parent),
                 "subscribe": subscribe_links(name=calendar_name()),
                 "ics_url": reverse("events:ics", kwargs={"slug": event.slug}),
@@ -514,10 +516,12 @@ UPCOMING_SHOWN = 6
 def upcoming_context(queryset, now, *, param, value, label):
     """Context for includes/_upcoming_section.html: the next few events and subscribe links."""
     params = [(param, value)]
+    upcoming = list(queryset.upcoming(now).for_cards(now)[:UPCOMING_SHOWN])
     return {
-        "upcoming_events": list(queryset.upcoming(now).for_cards(now)[:UPCOMING_SHOWN]),
+        "upcoming_events": upcoming,
         "events_more_url": reverse("events:list") + "?" + urlencode(params),
-        "subscribe": subscribe_links(params, name=calendar_name(label)),
+        # Subscribing to a feed with nothing coming would only add an empty calendar.
+        "subscribe": subscribe_links(params, name=calendar_name(label)) if upcoming else None,
     }
 
 

@@ -5,11 +5,16 @@ import datetime
 from django.apps import apps
 from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
+from django.db.models import Q
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lifevalley.models import PublishableModel
+
+# Texts a visitor reads; image descriptions and the like are checked in the change forms.
+TRANSLATED_TEXTS = ("name", "title", "label", "tagline", "summary", "description",
+                    "value_text", "unit")
 
 RECENT_CHANGES = 12
 SOON = datetime.timedelta(days=7)
@@ -68,3 +73,31 @@ def event_alerts(user, now=None):
          "count": queryset.count(), "changelist": changelist}
         for label, queryset in alerts
     ]
+
+
+def missing_chinese(user):
+    """Per translated public model the user may change: how many rows show a visitor English
+    on the Chinese pages because a text has no Chinese version yet. One count query each."""
+    from modeltranslation.translator import translator
+
+    missing = []
+    for model in translator.get_registered_models(abstract=False):
+        opts = model._meta
+        if not issubclass(model, PublishableModel):
+            continue
+        if not user.has_perm(f"{opts.app_label}.change_{opts.model_name}"):
+            continue
+        fields = [f for f in translator.get_options_for_model(model).fields
+                  if f in TRANSLATED_TEXTS]
+        lacking = Q()
+        for field in fields:
+            lacking |= Q(**{f"{field}_en__gt": ""}) & (
+                Q(**{f"{field}_zh_hans__isnull": True}) | Q(**{f"{field}_zh_hans": ""})
+            )
+        count = model.objects.filter(lacking).count() if fields else 0
+        if count:
+            missing.append({
+                "label": opts.verbose_name_plural, "count": count, "fields": fields,
+                "url": reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist"),
+            })
+    return missing

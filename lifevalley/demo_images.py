@@ -1,4 +1,4 @@
-"""Generated illustrations for the demo content: drawn with Pillow, never downloaded."""
+"""Generated logos for the demo organisations: drawn with Pillow, never downloaded."""
 
 import hashlib
 import io
@@ -18,33 +18,6 @@ PALETTES = [
 def _palette_for(text):
     digest = hashlib.sha256(text.encode()).digest()
     return PALETTES[digest[0] % len(PALETTES)], digest
-
-
-def illustration(text, size=(1200, 675)):
-    """A calm abstract landscape (hills and a sun) whose colours follow the text."""
-    (dark, mid, light), digest = _palette_for(text)
-    width, height = size
-    image = Image.new("RGB", size, dark)
-    draw = ImageDraw.Draw(image)
-    for row in range(height):
-        share = row / height
-        colour = tuple(int(d + (m - d) * share) for d, m in zip(dark, mid, strict=True))
-        draw.line([(0, row), (width, row)], fill=colour)
-    sun_x = width * (0.2 + digest[1] / 255 * 0.6)
-    draw.ellipse([sun_x - 70, 120, sun_x + 70, 260], fill=light)
-    for layer, base in enumerate((0.62, 0.72, 0.84)):
-        shade = tuple(int(c * (0.55 + 0.15 * layer)) for c in dark)
-        peak = digest[2 + layer] / 255
-        points = [(0, height), (0, height * base)]
-        for step in range(9):
-            x = width * step / 8
-            y = height * (base - 0.12 * abs((step / 8) - peak) * (1 + layer % 2))
-            points.append((x, y))
-        points += [(width, height * base), (width, height)]
-        draw.polygon(points, fill=shade)
-    buffer = io.BytesIO()
-    image.save(buffer, format="JPEG", quality=85)
-    return ContentFile(buffer.getvalue())
 
 
 def monogram(name, size=256):

@@ -296,6 +296,13 @@ class KeyFigure(PublishableModel):
         _("qualifier"), max_length=20, choices=Qualifier.choices, blank=True, default=""
     )
     unit = models.CharField(_("unit"), max_length=30, blank=True, help_text=_("e.g. km²"))
+    value_text = models.CharField(
+        _("value as written"), max_length=60, blank=True,
+        help_text=_(
+            "The value as this language writes it, shown instead of qualifier, value and unit, "
+            "e.g. 近800亿元 for “close to 80 billion RMB”. Leave empty to show those three."
+        ),
+    )
     label = models.CharField(_("label"), max_length=150)
     as_of = models.DateField(_("as of"), help_text=_("The date this figure holds for."))
     source = models.CharField(_("source"), max_length=250)

@@ -43,6 +43,7 @@ PARK_PROFILE = {
         "目标是打造千亿级医药健康产业集群。"
     ),
     "contact_organisation": "Administrative Commission of Beijing Future Science City",
+    "contact_organisation_zh_hans": "北京未来科学城管理委员会",
     "address": "Life Valley, Changping District, Beijing, China",
     "address_zh_hans": "中国北京市昌平区生命谷",
     "phone": "+86-010-61703008",
@@ -53,26 +54,33 @@ PARK_PROFILE = {
 ARTICLE_SOURCE_ZH = "中关村生命科学园概况"
 Q = KeyFigure.Qualifier
 KEY_FIGURES = [
-    # (qualifier, value, unit, label in English, label in Chinese, as of)
+    # (qualifier, value, unit, label in English, label in Chinese, value as Chinese writes it,
+    #  as of)
     (Q.MORE_THAN, "10", "", "national-level research and R&D institutions",
-     "国家级科研及研发机构", FACT_SHEET_DATE),
-    (Q.MORE_THAN, "900", "", "pharmaceutical enterprises", "医药企业", FACT_SHEET_DATE),
-    (Q.EXACT, "4", "", "unicorns (privately held, valued at over US$1 billion)",
-     "独角兽企业（估值超过10亿美元的非上市企业）", FACT_SHEET_DATE),
-    (Q.EXACT, "18", "", "companies listed on stock markets", "上市公司", FACT_SHEET_DATE),
-    (Q.MORE_THAN, "40", "", "research-intensive universities with facilities in the park",
-     "在园区设有机构的研究型大学", FACT_SHEET_DATE),
-    (Q.MORE_THAN, "3000", "", "beds in hospitals and clinics", "医院及诊所床位",
+     "国家级科研及研发机构", "10余家", FACT_SHEET_DATE),
+    (Q.MORE_THAN, "900", "", "pharmaceutical enterprises", "医药企业", "900余家",
      FACT_SHEET_DATE),
-    (Q.MORE_THAN, "300", "", "distinguished researchers", "杰出科研人员", FACT_SHEET_DATE),
-    (Q.EXACT, "10749", "", "intellectual-property patents", "知识产权专利", FACT_SHEET_DATE),
-    (Q.MORE_THAN, "100", "", "conferences held in 2023", "2023年举办的会议", FACT_SHEET_DATE),
+    (Q.EXACT, "4", "", "unicorns (privately held, valued at over US$1 billion)",
+     "独角兽企业（估值超过10亿美元的非上市企业）", "4家", FACT_SHEET_DATE),
+    (Q.EXACT, "18", "", "companies listed on stock markets", "上市公司", "18家",
+     FACT_SHEET_DATE),
+    (Q.MORE_THAN, "40", "", "research-intensive universities with facilities in the park",
+     "在园区设有机构的研究型大学", "40余所", FACT_SHEET_DATE),
+    (Q.MORE_THAN, "3000", "", "beds in hospitals and clinics", "医院及诊所床位", "3000余张",
+     FACT_SHEET_DATE),
+    (Q.MORE_THAN, "300", "", "distinguished researchers", "杰出科研人员", "300余位",
+     FACT_SHEET_DATE),
+    (Q.EXACT, "10749", "", "intellectual-property patents", "知识产权专利", "10749项",
+     FACT_SHEET_DATE),
+    (Q.MORE_THAN, "100", "", "conferences held in 2023", "2023年举办的会议", "100余场",
+     FACT_SHEET_DATE),
     (Q.EXACT, "2.5", "km²", "current area of the park (planned: 4.7 km²)",
-     "园区现有面积（规划面积4.7 km²）", FACT_SHEET_DATE),
-    (Q.MORE_THAN, "7", "km²", "spanned by Life Valley", "生命谷占地面积", FACT_SHEET_DATE),
+     "园区现有面积（规划面积4.7平方公里）", "2.5平方公里", FACT_SHEET_DATE),
+    (Q.MORE_THAN, "7", "km²", "spanned by Life Valley", "生命谷占地面积", "7平方公里以上",
+     FACT_SHEET_DATE),
     (Q.CLOSE_TO, "80", "billion RMB",
      "revenue of Changping's pharmaceutical and health industry in 2022 (US$11.2 billion)",
-     "2022年昌平医药健康产业营业收入（112亿美元）", REVENUE_YEAR_END),
+     "2022年昌平医药健康产业营业收入（112亿美元）", "近800亿元", REVENUE_YEAR_END),
 ]
 
 
@@ -80,11 +88,13 @@ KEY_FIGURES = [
 def seed_park():
     if not ParkProfile.objects.exists():
         ParkProfile.objects.create(**PARK_PROFILE)
-    for order, (qualifier, value, unit, label, label_zh, as_of) in enumerate(KEY_FIGURES, 1):
+    for order, row in enumerate(KEY_FIGURES, 1):
+        qualifier, value, unit, label, label_zh, value_zh, as_of = row
         KeyFigure.objects.get_or_create(
             label_en=label,
             defaults={
                 "label_zh_hans": label_zh,
+                "value_text_zh_hans": value_zh,
                 "source_zh_hans": ARTICLE_SOURCE_ZH,
                 "qualifier": qualifier,
                 "value": Decimal(value),

@@ -216,6 +216,8 @@ STORAGES = {
 }
 # A static file missing from the manifest is served unhashed instead of failing every page.
 WHITENOISE_MANIFEST_STRICT = False
+# Files browsers ask for at the site's root (/favicon.ico), served as they are.
+WHITENOISE_ROOT = BASE_DIR / "static" / "root"
 # Uploads larger than this are refused before they reach the image checks.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
@@ -319,6 +321,9 @@ LOGGING = {
         # would say the same thing twice; errors with tracebacks still come from it.
         "django.request": {"level": "ERROR"},
         "django.server": {"level": "ERROR"},
+        # runserver prints "Watching for file changes" itself; logged, it showed twice.
+        "django.utils.autoreload": {"level": "WARNING"},
+        "axes.apps": {"level": "WARNING"},  # its start-up banner, once per process
     },
 }
 

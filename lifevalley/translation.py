@@ -5,7 +5,7 @@ from lifevalley.models import KeyFigure, ParkProfile
 
 @register(KeyFigure)
 class KeyFigureTranslation(TranslationOptions):
-    fields = ("label", "unit", "source")
+    fields = ("label", "unit", "value_text", "source")
 
 
 @register(ParkProfile)

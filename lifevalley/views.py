@@ -1,3 +1,5 @@
+from collections import Counter
+
 from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import InvalidPage, Paginator
@@ -25,7 +27,9 @@ class HomeView(TemplateView):
     def get_context_data(self, **kwargs):
         now = timezone.now()
         context = super().get_context_data(**kwargs)
-        context["figures"] = list(KeyFigure.objects.published(now))
+        figures = list(KeyFigure.objects.published(now))
+        context["figures"] = figures
+        context["figures_provenance"] = shared_provenance(figures)
         context["zones"] = list(Zone.objects.published(now).for_cards(now))
         context["featured_organisations"] = list(
             Organisation.objects.published(now).featured().for_cards(now)[: self.featured_limit]
@@ -33,6 +37,21 @@ class HomeView(TemplateView):
         context.update(upcoming_events_context(now))
         context["structured_data"] = park_organization(ParkProfile.current())
         return context
+
+
+def shared_provenance(figures):
+    """The date and source most key figures share, for the page to say once under them.
+
+    Each figure whose date or source differs gets ``own_provenance = True`` and says its own.
+    """
+    counts = Counter((figure.as_of, figure.source, figure.source_url) for figure in figures)
+    if not counts:
+        return None
+    common = counts.most_common(1)[0][0]
+    for figure in figures:
+        figure.own_provenance = (figure.as_of, figure.source, figure.source_url) != common
+    as_of, source, source_url = common
+    return {"as_of": as_of, "source": source, "source_url": source_url}
 
 
 def upcoming_events_context(now, limit=4):

@@ -1,17 +1,20 @@
-"""Demo content for the zones and their development projects, from ../shared/seed/facts.md."""
+"""Demo content for the zones and their development projects, from ../shared/seed/facts.md.
+
+No images are attached: the pages show the site's own drawing of each zone (static/img/art/).
+"""
 
 from decimal import Decimal
 
 from django.db import transaction
 
 from directory.services import ensure_sectors
-from lifevalley.demo_images import illustration
 from zones.models import Project, Zone
 
 ZONES = [
     {
         "slug": "life-science-park",
         "name": "ZGC Life Science Park",
+        "name_zh_hans": "中关村生命科学园",
         "tagline": "The established core of Life Valley, home to more than 900 enterprises.",
         "description": (
             "Founded in 2000, the Zhongguancun Life Science Park is the heart of Changping's "
@@ -109,6 +112,7 @@ PROJECTS = [
 ]
 PROJECT_ZONE = "life-science-park"
 PROJECT_DESCRIPTION = "Under construction as part of the expansion of the life science park."
+PROJECT_DESCRIPTION_ZH = "作为生命科学园扩建的一部分，正在建设中。"
 
 
 @transaction.atomic
@@ -121,24 +125,16 @@ def seed_zones():
         )
         if created:
             zone.focus_areas.set(focus_areas)
-            _attach_illustration(zone, zone.name)
     core = Zone.objects.get(slug=PROJECT_ZONE)
     for slug, name in PROJECTS:
-        project, created = Project.objects.get_or_create(
+        Project.objects.get_or_create(
             slug=slug,
             defaults={
                 "name": name,
                 "zone": core,
                 "status": Project.Status.UNDER_CONSTRUCTION,
                 "description": PROJECT_DESCRIPTION,
+                "description_zh_hans": PROJECT_DESCRIPTION_ZH,
                 "is_published": True,
             },
         )
-        if created:
-            _attach_illustration(project, name)
-
-
-def _attach_illustration(obj, title):
-    obj.image_alt = f"Illustration for {title}: stylised hills under a sun"
-    obj.image_alt_zh_hans = "示意插图：阳光下的群山"
-    obj.image.save(f"{obj.slug}.jpg", illustration(title), save=True)

@@ -4,8 +4,12 @@ import re
 from django import template
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
+from django.templatetags.static import static
+from django.utils import dateformat
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
+from modeltranslation.utils import build_localized_fieldname
 
 from lifevalley import images
 from lifevalley.images import fallback_extension, rendition_name, rendition_widths
@@ -91,3 +95,90 @@ def absolute_url(context, path):
 @register.simple_tag
 def largest_rendition_url(file, width):
     return images.largest_rendition_url(file, width)
+
+
+@register.filter
+def tel_href(phone):
+    """The E.164 form of a phone number for a ``tel:`` link: "+86-010-61703008" becomes
+    "+861061703008" (the trunk 0 written after the country code is not dialled from abroad)."""
+    phone = (phone or "").strip()
+    digits = re.sub(r"\D", "", phone)
+    written = re.match(r"\+(\d{1,3})\D+(.*)", phone)  # +CC, a separator, the national number
+    if not written:
+        return f"+{digits}" if phone.startswith("+") else digits
+    country, national = written.group(1), re.sub(r"\D", "", written.group(2))
+    if national.startswith("0") and country != "39":  # Italy dials its leading 0
+        national = national[1:]
+    return f"+{country}{national}"
+
+
+@register.filter
+def fallback_lang(obj, field):
+    """' lang="en"' for an element showing ``obj.field`` when the page's language has no text
+    of its own there and the English one shows instead (modeltranslation's fallback)."""
+    language = get_language()
+    if not language or language == settings.MODELTRANSLATION_DEFAULT_LANGUAGE or obj is None:
+        return ""
+    if getattr(obj, build_localized_fieldname(field, language), None):
+        return ""
+    default = settings.MODELTRANSLATION_DEFAULT_LANGUAGE
+    if getattr(obj, build_localized_fieldname(field, default), None):
+        return format_html(' lang="{}"', default)
+    return ""
+
+
+# How each language writes a range of days, by what the two dates share:
+# (start format, separator, end format).
+DATE_RANGES = {
+    "en": {
+        "month": ("j", "–", "j F Y"),  # 7–8 December 2023
+        "year": ("j F", " – ", "j F Y"),  # 30 November – 2 December 2023
+        "none": ("j F Y", " – ", "j F Y"),
+    },
+    "zh-hans": {
+        "month": ("Y年n月j日", "至", "j日"),  # 2023年12月7日至8日
+        "year": ("Y年n月j日", "至", "n月j日"),  # 2023年11月30日至12月2日
+        "none": ("Y年n月j日", "至", "Y年n月j日"),
+    },
+}
+
+
+@register.simple_tag
+def date_range(start, end):
+    """Two days as one range, written the way the active language writes it."""
+    formats = DATE_RANGES.get(get_language(), DATE_RANGES["en"])
+    if (start.year, start.month) == (end.year, end.month):
+        start_format, separator, end_format = formats["month"]
+    elif start.year == end.year:
+        start_format, separator, end_format = formats["year"]
+    else:
+        start_format, separator, end_format = formats["none"]
+    return format_html(
+        '<time datetime="{}">{}</time>{}<time datetime="{}">{}</time>',
+        start.strftime("%Y-%m-%d"), dateformat.format(start, start_format), separator,
+        end.strftime("%Y-%m-%d"), dateformat.format(end, end_format),
+    )
+
+
+# The site's own drawings (static/img/art/), for zones and events without an image of their
+# own: one per demo zone, one per event category, each in that zone's or category's colours.
+ZONE_ART = {"life-science-park", "frontier-technology", "medical-device", "beauty-and-health"}
+EVENT_ART = {"forum", "conference", "symposium", "seminar", "exhibition", "meetup"}
+
+
+@register.filter
+def on_map(zone):
+    """Whether the park map (static/img/art/park-map.svg) draws this zone."""
+    return zone.slug in ZONE_ART
+
+
+@register.simple_tag
+def zone_art(zone):
+    slug = zone.slug if zone.slug in ZONE_ART else "default"
+    return static(f"img/art/zone-{slug}.svg")
+
+
+@register.simple_tag
+def event_art(event):
+    category = getattr(event.category, "slug", "")
+    return static(f"img/art/event-{category if category in EVENT_ART else 'forum'}.svg")

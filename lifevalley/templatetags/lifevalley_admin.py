@@ -11,4 +11,5 @@ def admin_dashboard(user):
         "recent": dashboard.recent_changes(user),
         "drafts": dashboard.drafts_waiting(user),
         "events": dashboard.event_alerts(user),
+        "missing_chinese": dashboard.missing_chinese(user),
     }

@@ -74,8 +74,9 @@ def test_directory_facet_counts_follow_the_other_filters(client, park):
         # the sector facet ignores the sector filter itself: what ticking each would give
         "sector": {"innovative-drugs": 2, "neuroscience": 1, "vaccines": 1},
         "zone": {"life-science-park": 1, "medical-device": 1},
-        "listed": {"no": 1},
-        "unicorn": {"no": 1},
+        # only the organisations marked listed or unicorn are offered: none here
+        "listed": {},
+        "unicorn": {},
     }
 
 
@@ -95,7 +96,7 @@ def test_directory_facet_counts_agree_with_the_list(client, park, base):
 
 def test_directory_facets_never_count_drafts(client, park):
     counts = facet_counts(client.get(reverse("directory:list")))
-    assert counts["unicorn"] == {"yes": 1, "no": 4}
+    assert counts["unicorn"] == {"yes": 1}
     assert counts["zone"] == {"life-science-park": 4, "medical-device": 1}
     assert counts["sector"]["neuroscience"] == 2
 
@@ -105,3 +106,31 @@ def test_directory_zone_filter_refuses_a_draft_zone(client, park, make_zone):
     response = client.get(reverse("directory:list") + "?zone=secret-zone")
     assert response.status_code == 400
     assert "Select a valid choice" in response.content.decode()
+
+
+def test_directory_search_corrects_spelling_like_the_site_search(client, park):
+    # "brian" is no substring of any name and too far from "Brain" for PostgreSQL's trigrams
+    response = client.get(reverse("directory:list") + "?q=brian")
+    assert names(response) == ["Chinese Institute for Brain Research"]
+    html = response.content.decode()
+    assert "No organisation matches “brian”. Showing results for “Brain”." in html
+
+
+def test_directory_search_keeps_a_query_that_matches(client, park):
+    response = client.get(reverse("directory:list") + "?q=brain")
+    assert "corrected_from" not in response.context
+    assert names(response) == ["Chinese Institute for Brain Research"]
+
+
+def test_flag_facets_offer_only_what_is_marked(client, park):
+    html = client.get(reverse("directory:list")).content.decode()
+    listed = html.split("<legend>Listed on a stock exchange</legend>", 1)[1].split("</fieldset>")[0]
+    assert 'value="yes"' in listed and 'value="no"' not in listed
+    assert "not yet every enterprise counted in the park’s key figures" in html
+
+
+def test_a_flag_facet_with_nothing_marked_is_left_out(client, make_organisation):
+    make_organisation(name="SINOVAC")
+    html = client.get(reverse("directory:list")).content.decode()
+    assert "<legend>Unicorn</legend>" not in html
+    assert "<legend>Kind</legend>" in html

@@ -60,8 +60,8 @@ def test_invalid_filter_is_a_400_page_with_the_error(client, published_event):
 def test_subscribe_links_on_a_filtered_list_subscribe_to_that_filter(client, settings,
                                                                     make_event, make_zone):
     settings.SITE_URL = "https://lifevalley.example.com"
-    make_zone(slug="medical-device", name="Medical Device Zone")
-    make_event()
+    zone = make_zone(slug="medical-device", name="Medical Device Zone")
+    make_event(title="Brain-computer interfaces day", zone=zone)
     response = client.get(reverse("events:list") + "?page=1&zone=medical-device&q=brain")
     html = response.content.decode()
     feed = "lifevalley.example.com/events/feed.ics?q=brain&amp;zone=medical-device"
@@ -373,3 +373,9 @@ def test_month_with_only_undated_events_says_so(client, make_event):
     html = client.get(reverse("events:month", args=[2031, 11])).content.decode()
     assert "No events on particular days this month." in html
     assert "No events this month." not in html
+
+
+def test_a_list_whose_feed_is_empty_offers_no_subscription(client, make_event):
+    make_event(title="Brain-computer interfaces day")
+    html = client.get(reverse("events:list") + "?q=nothing-like-this").content.decode()
+    assert "Subscribe in your calendar" not in html

@@ -23,8 +23,31 @@ def test_home_shows_published_figures_with_date_and_source(client, make_key_figu
     html = response.content.decode()
     assert "<strong>10,749</strong>" in html
     assert "intellectual-property patents" in html
-    assert "As of December 2023" in html
+    assert "Figures as of December 2023 unless marked" in html
     assert "ZGC fact sheet" in html
+
+
+def test_figures_say_their_shared_date_and_source_once(client, make_key_figure):
+    for number in range(11):
+        make_key_figure(label=f"figure {number}", as_of=datetime.date(2023, 12, 31),
+                        source="ZGC fact sheet")
+    make_key_figure(label="revenue in 2022", as_of=datetime.date(2022, 12, 31),
+                    source="ZGC fact sheet")
+    html = client.get(reverse("home")).content.decode()
+    assert html.count("ZGC fact sheet") == 1
+    assert html.count("As of December 2022") == 1  # only the figure that differs
+    assert "Figures as of December 2023 unless marked" in html
+
+
+def test_a_key_figure_shows_its_value_as_each_language_writes_it(client, make_key_figure):
+    make_key_figure(qualifier=KeyFigure.Qualifier.CLOSE_TO, value=Decimal("80"),
+                    unit="billion RMB", label="revenue in 2022", label_zh_hans="2022年营业收入",
+                    value_text_zh_hans="近800亿元")
+    english = client.get(reverse("home")).content.decode()
+    assert "close to</span> <strong>80</strong> <span class=\"figure-unit\">billion RMB" in english
+    chinese = client.get("/zh-hans/").content.decode()
+    assert "<strong>近800亿元</strong>" in chinese
+    assert "billion" not in chinese.split('id="figures"')[1].split("</section>")[0]
 
 
 def test_home_shows_qualifier_and_decimal_values(client, make_key_figure):

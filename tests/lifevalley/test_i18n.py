@@ -358,8 +358,8 @@ def test_month_only_event_names_the_month_in_chinese(client, make_event):
 
 def test_home_page_dates_key_figures_in_chinese(client, make_key_figure, park_profile):
     make_key_figure(as_of=datetime.date(2023, 12, 31))
-    assert "截至2023年12月" in client.get("/zh-hans/").content.decode()
-    assert "As of December 2023" in client.get("/").content.decode()
+    assert "数据截至2023年12月" in client.get("/zh-hans/").content.decode()
+    assert "Figures as of December 2023" in client.get("/").content.decode()
 
 
 def test_atom_feed_dates_events_in_the_language_of_the_feed(client, symposium):

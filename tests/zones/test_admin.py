@@ -35,7 +35,8 @@ def test_admin_edit_of_key_figure_shows_on_home(admin_client, client, make_key_f
     assert response.status_code == 302, response.content.decode()[:2000]
     html = client.get("/").content.decode()
     assert "<strong>950</strong>" in html
-    assert "As of June 2024" in html
+    assert "Figures as of June 2024" in html  # its date and source, said once under the grid
+    assert "Park annual report" in html
 
 
 def test_zone_admin_pages_render_with_projects_inline(admin_client, make_project):

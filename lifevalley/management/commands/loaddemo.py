@@ -23,5 +23,7 @@ class Command(BaseCommand):
         with translation.override(settings.LANGUAGE_CODE):
             for dotted_path in DEMO_SEEDERS:
                 import_string(dotted_path)()
-                self.stdout.write(f"  {dotted_path}: done")
-        self.stdout.write(self.style.SUCCESS("Demo content loaded."))
+                if options["verbosity"] > 1:
+                    self.stdout.write(f"  {dotted_path}: done")
+        if options["verbosity"]:
+            self.stdout.write(self.style.SUCCESS("Demo content loaded."))
