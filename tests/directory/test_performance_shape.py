@@ -62,8 +62,8 @@ def expected_counts(params):
         "kind": [value for value, _label in Organisation.Kind.choices],
         "zone": ["north", "south"],
         "sector": ["oncology", "vaccines", "brain-science"],
-        "listed": ["yes", "no"],
-        "unicorn": ["yes", "no"],
+        "listed": ["yes"],
+        "unicorn": ["yes"],
     }
     counts = {}
     for facet, values in options.items():
