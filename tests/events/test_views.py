@@ -217,7 +217,7 @@ def test_month_grid(client, make_event):
     assert response.status_code == 200
     html = response.content.decode()
     assert html.count('aria-current="date"') == 1
-    assert [day for day, _items in response.context["agenda"]] == [
+    assert [day.date for day in response.context["agenda"]] == [
         datetime.date(now.year, now.month, 1), datetime.date(now.year, now.month, 2)
     ]
     assert f'href="#d-{now.year}-{now.month:02d}-01"' in html
