@@ -190,8 +190,15 @@ class EventQuerySet(SearchableQuerySet, PublishableQuerySet):
         )
 
     def past(self, now):
-        """Events (or series) that are over, most recent first."""
-        return self.filter(upcoming_until__lt=now).order_by("-starts_at", "-pk")
+        """Events (or series) that are over, most recent first.
+
+        An event over has started: the bound on the start lets the backward walk of the
+        start-time index begin at ``now``, not past every upcoming event.
+        """
+        return (
+            self.filter(upcoming_until__lt=now, starts_at__lt=now)
+            .order_by("-starts_at", "-pk")
+        )
 
     def ending_after(self, moment):
         return self.filter(ending_after(moment))
