@@ -5,6 +5,8 @@ import datetime
 import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -77,7 +79,8 @@ def test_organiser_suggestions_offer_published_organisers_only(client, make_even
     assert datalist.group(1) == (
         '<option value="changping-laboratory" label="Changping Laboratory"></option>'
     )
-    assert 'list="organiser-options"' in html and "<select" not in html.split("organiser")[1][:200]
+    assert re.search(r'<input type="text" name="organiser"[^>]* list="organiser-options"', html)
+    assert '<select name="organiser"' not in html
     assert "Secret Holdings" not in html and "Only In Drafts" not in html
 
 
@@ -134,9 +137,6 @@ def test_events_pages_run_the_same_queries_at_two_sizes(client, make_event, make
 
     grow(1)
     client.get(url)
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     with CaptureQueriesContext(connection) as small:
         assert client.get(url).status_code == 200
     grow(6)
