@@ -3,6 +3,7 @@ import re
 
 import django_filters
 from django import forms
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
@@ -43,14 +44,33 @@ def _published_zones(request):
 
 
 def _published_organisers(request):
-    """Published organisations that organise at least one published event (a short list)."""
+    """Published organisations that organise at least one published event."""
     now = timezone.now()
-    events = Event.objects.published(now).values("pk")
-    organiser_links = Event.organisers.through.objects.filter(event__in=events)
-    return (
+    return Organisation.objects.published(now).filter(
+        Exists(
+            Event.organisers.through.objects.filter(
+                organisation=OuterRef("pk"), event__in=Event.objects.published(now)
+            )
+        )
+    ).order_by("name")
+
+
+# The organiser field suggests the published organisers of this many of the listed events
+# (the soonest upcoming, or the latest past), at most ORGANISER_SUGGESTIONS of them: a short
+# <datalist>, whatever the size of the directory. Any other organiser can be typed by slug.
+SUGGESTION_EVENTS = 200
+ORGANISER_SUGGESTIONS = 30
+
+
+def organiser_suggestions(events, now):
+    """(slug, name) of published organisers of the first events of ``events``, by name."""
+    first_events = events.order_by(*events.query.order_by).values("pk")[:SUGGESTION_EVENTS]
+    links = Event.organisers.through.objects.filter(event__in=first_events)
+    return list(
         Organisation.objects.published(now)
-        .filter(pk__in=organiser_links.values("organisation_id"))
+        .filter(pk__in=links.values("organisation_id"))
         .order_by("name")
+        .values_list("slug", "name")[:ORGANISER_SUGGESTIONS]
     )
 
 
@@ -94,7 +114,11 @@ class EventFilter(django_filters.FilterSet):
     )
     organiser = SlugChoiceFilter(
         label=_("Organiser"), field_name="organisers", queryset=_published_organisers,
-        empty_label=_("Any organiser"), what=_("organiser"),
+        what=_("organiser"),
+        widget=forms.TextInput(attrs={
+            "list": "organiser-options", "autocomplete": "off", "spellcheck": "false",
+            "placeholder": _("Any organiser"),
+        }),
     )
     after = django_filters.DateFilter(
         label=_("From"), method="filter_after",

@@ -1,4 +1,3 @@
-import calendar
 import datetime
 import hashlib
 from urllib.parse import urlencode
@@ -18,8 +17,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import condition, require_safe
 from django.views.generic import ListView
 
-from events import ical
-from events.filters import EventFilter
+from events import ical, month_grid
+from events.filters import EventFilter, organiser_suggestions
 from events.models import BEIJING, Event, FeedState, Venue
 from lifevalley.images import largest_rendition_url
 from lifevalley.observability import FEED_BUILDS
@@ -29,6 +28,10 @@ CALENDAR_CONTENT_TYPE = "text/calendar; charset=utf-8"
 # The month grid covers these years; anything else (e.g. 9999/13) is a 404.
 FIRST_YEAR, LAST_YEAR = 1990, 2200
 DAY_CELL_LIMIT = 3
+MONTH_GRID_FIELDS = (
+    "title", "slug", "starts_at", "ends_at", "is_all_day", "date_precision", "recurrence_rule",
+    "exception_dates", "status",
+)
 
 
 # Subscribe links ----------------------------------------------------------------------------
@@ -74,8 +77,10 @@ class EventListView(ListView):
         published = Event.objects.published(self.now).for_cards(self.now)
         base = published.past(self.now) if self.past else published.upcoming(self.now)
         self.filterset = EventFilter(request.GET, queryset=base, request=request)
+        self.organiser_options = organiser_suggestions(base, self.now)
         if not self.filterset.is_valid():
-            context = {"filter": self.filterset, "past": self.past, "events": []}
+            context = {"filter": self.filterset, "past": self.past, "events": [],
+                       "organiser_options": self.organiser_options}
             return render(request, self.template_name, context, status=400)
         return super().get(request, *args, **kwargs)
 
@@ -90,6 +95,7 @@ class EventListView(ListView):
             {
                 "filter": self.filterset,
                 "past": self.past,
+                "organiser_options": self.organiser_options,
                 "is_filtered": bool(self.filterset.active()),
                 "filter_description": description,
                 "page_range": context["paginator"].get_elided_page_range(page.number),
@@ -113,50 +119,27 @@ def month_view(request, year, month):
     previous = (first - datetime.timedelta(days=1)).replace(day=1)
     start = datetime.datetime.combine(first, datetime.time.min, BEIJING)
     end = datetime.datetime.combine(following, datetime.time.min, BEIJING)
-    events = list(
+    events = list(  # hundreds in a busy month: only what a day of the grid shows
         Event.objects.published(now)
         .overlapping(start, end)
-        .for_cards(now)
+        .only(*MONTH_GRID_FIELDS)
         .order_by("starts_at", "pk")
     )
-    by_day = {}
-    month_only = []
-    for event in events:
-        if event.is_month_only:
-            month_only.append(event)
-            continue
-        for occurrence_start, occurrence_end in event.occurrences(start, end):
-            day = max(occurrence_start.date(), first)
-            last = occurrence_end.date()
-            if not event.is_all_day and occurrence_end.time() == datetime.time.min and last > day:
-                last -= datetime.timedelta(days=1)  # ends at midnight: not on the next day
-            while day <= last and day < following:
-                by_day.setdefault(day, []).append(
-                    {"event": event, "start": occurrence_start, "end": occurrence_end}
-                )
-                day += datetime.timedelta(days=1)
+    month_only = [event for event in events if event.is_month_only]
+    dated = [event for event in events if not event.is_month_only]
     today = timezone.localtime(now, BEIJING).date()
-    weeks = [
-        [
-            {
-                "date": day,
-                "in_month": day.month == month,
-                "is_today": day == today,
-                "items": by_day.get(day, []) if day.month == month else [],
-            }
-            for day in week
-        ]
-        for week in calendar.Calendar(firstweekday=0).monthdatescalendar(year, month)
-    ]
+    weeks = month_grid.month_weeks(
+        year, month, month_grid.occurrence_days(dated, first, following),
+        today=today, limit=DAY_CELL_LIMIT,
+    )
     context = {
         "month": first,
         "weeks": weeks,
-        "agenda": sorted(by_day.items()),
+        "agenda": month_grid.busy_days(weeks),
         "month_only": month_only,
         "previous": previous if previous.year >= FIRST_YEAR else None,
         "next": following if following.year <= LAST_YEAR else None,
         "today": today,
-        "day_cell_limit": DAY_CELL_LIMIT,
         "subscribe": subscribe_links(name=calendar_name()),
     }
     return render(request, "events/event_month.html", context)

@@ -241,8 +241,8 @@ def test_repeating_event_has_the_same_dates_on_the_site_and_in_the_feed(client, 
         page = client.get(reverse("events:month", args=[2030, month]))
         shown = sorted(
             item["start"]
-            for day, items in page.context["agenda"]
-            for item in items
+            for day in page.context["agenda"]
+            for item in day.shown
             if item["event"].pk == event.pk
         )
         assert shown == expanded
