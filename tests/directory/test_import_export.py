@@ -294,7 +294,7 @@ def test_import_runs_a_fixed_number_of_queries_whatever_the_row_count(
         new, third, third, 0)
     # + the history: baselines (2), the rows again with their sectors (2), the revision, its
     # versions (in batches) and the existence check reversion makes.
-    with django_assert_max_num_queries(26):
+    with django_assert_max_num_queries(30):
         assert confirm(publisher_client, preview).status_code == 302
 
     assert Organisation.objects.count() == size
