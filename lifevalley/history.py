@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 
 import reversion
 from django.apps import apps
+from django.contrib.contenttypes.models import ContentType
+from django.core import serializers
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils import formats, timezone
@@ -28,8 +30,6 @@ from django.utils.text import Truncator, capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.translator import NotRegistered, translator
-from django.contrib.contenttypes.models import ContentType
-from django.core import serializers
 from reversion.models import Revision, Version
 
 ROUTES = {

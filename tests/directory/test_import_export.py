@@ -376,11 +376,11 @@ def test_organisation_save_does_nothing_the_bulk_import_leaves_out():
 
     The page cache's and the history's (django-reversion's version of each saved object, the
     baseline before an object's first recorded change) are the only ones; the import calls
-    ``content_changed()``, ``keep_baselines()`` and ``record_versions()`` itself. If this fails, Organisation.save() or a signal receiver has gained work: do it in
+    ``content_changed()``, ``keep_baselines()`` and ``record_versions()`` itself.
+    If this fails, Organisation.save() or a signal receiver has gained work: do it in
     directory.csv_io.save_rows too, then update this test.
     """
     from django.db.models.signals import m2m_changed, post_save, pre_save
-
     from reversion import revisions as reversion_revisions
 
     from lifevalley import history, page_cache

@@ -91,8 +91,8 @@ def test_proposal_rejection_and_approval_are_in_the_history(editor_client, publi
 
 
 def test_csv_import_is_recorded(publisher_client, make_organisation):
-    from tests.lifevalley.test_review import import_as
     from directory.csv_io import export_values
+    from tests.lifevalley.test_review import import_as
 
     organisation = make_organisation(name="Huaxin Bio", slug="huaxin-bio")
     row = export_values(organisation) | {"name": "Huaxin Pharma"}
