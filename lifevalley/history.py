@@ -200,6 +200,8 @@ def compare(model, before, after, names=None):
 def _normal(value):
     if isinstance(value, list):
         return sorted(value)
+    if isinstance(value, str):
+        value = value.replace("\r\n", "\n")
     return value if value not in ("", None) else None
 
 

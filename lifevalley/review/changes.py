@@ -67,6 +67,7 @@ def propose(user, obj, *, fields=(), m2m=None, inlines=(), route):
     as a change waiting for review. Returns the PendingChange, or None if nothing changed."""
     m2m = m2m or {}
     stored = _stored(obj)
+    fields = [name for name in fields if not _same(obj, stored, name)]
     changes = {
         "fields": {name: encode(obj._meta.get_field(name), obj) for name in fields},
         "m2m": {name: sorted(pks) for name, pks in m2m.items()},
@@ -87,6 +88,15 @@ def propose(user, obj, *, fields=(), m2m=None, inlines=(), route):
         before=before,
         author=user,
     )
+
+
+def _same(obj, stored, name):
+    """A browser sends a text area's line breaks as CRLF: not a change."""
+    field = obj._meta.get_field(name)
+    new, old = encode(field, obj), encode(field, stored)
+    if isinstance(new, str) and isinstance(old, str):
+        return new.replace("\r\n", "\n") == old.replace("\r\n", "\n")
+    return new == old
 
 
 def propose_from_form(user, obj, form, formsets, route="form"):
