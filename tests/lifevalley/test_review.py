@@ -240,3 +240,22 @@ def test_editor_list_edit_of_a_published_key_figure_waits(editor_client, make_ke
     figure.refresh_from_db()
     assert figure.order == 1
     assert PendingChange.objects.get().changes["fields"] == {"order": 7}
+
+
+def test_cached_pages_move_only_when_the_change_is_published(
+    page_cache, editor_client, publisher_browser, make_zone
+):
+    from lifevalley.page_cache import current_version
+
+    zone = make_zone(name="Medical Device Zone", slug="medical-device")
+    visitor = Client()
+    first = visitor.get(zone.get_absolute_url()).content
+    version = current_version()
+    url = reverse("admin:zones_zone_change", args=[zone.pk])
+    editor_client.post(url, change_form_payload(editor_client, url, name_en="Device Valley"))
+    assert current_version() == version
+    assert visitor.get(zone.get_absolute_url()).content == first
+
+    publisher_browser.post(review_url(PendingChange.objects.get()), {"_publish": "1"})
+    assert current_version() != version
+    assert "Device Valley" in visitor.get(zone.get_absolute_url()).content.decode()
