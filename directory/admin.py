@@ -149,7 +149,8 @@ class OrganisationAdmin(PublishableAdmin, TranslationAdmin):
     def _set_featured(self, request, queryset, value):
         history.set_route("feature" if value else "unfeature")
         with transaction.atomic():
-            rows = list(queryset.exclude(is_featured=value).select_for_update())
+            rows = list(Organisation.objects.filter(pk__in=queryset.values("pk"))
+                        .exclude(is_featured=value).select_for_update())
             waiting = [o for o in rows if self.needs_review(request, o)]
             for organisation in waiting:  # published: a Publisher decides
                 organisation.is_featured = value

@@ -323,7 +323,7 @@ def can_publish(request, model):
     return request.user.has_perm(f"{opts.app_label}.publish_{opts.model_name}")
 
 
-class PublishableAdmin(ReviewedChangesMixin, BackOfficeAdminMixin, admin.ModelAdmin):
+class PublishableAdmin(BackOfficeAdminMixin, ReviewedChangesMixin, admin.ModelAdmin):
     """Admin base for public models: Editors save drafts and propose changes to published
     objects; only Publishers publish (and their own changes go live at once)."""
 
@@ -362,7 +362,10 @@ class PublishableAdmin(ReviewedChangesMixin, BackOfficeAdminMixin, admin.ModelAd
         changed = 0
         history.set_route("publish" if value else "unpublish")
         with transaction.atomic():
-            for obj in queryset.exclude(is_published=value).select_for_update():
+            # Locked through the pks: the list's query may be DISTINCT (a search across
+            # speakers), which PostgreSQL cannot lock.
+            rows = self.model._base_manager.filter(pk__in=queryset.values("pk"))
+            for obj in rows.exclude(is_published=value).select_for_update():
                 obj.is_published = value
                 obj.save()  # save() keeps per-model invariants (timestamps, iCal sequence)
                 changed += 1
@@ -408,7 +411,7 @@ class KeyFigureAdmin(PublishableAdmin, TranslationAdmin):
 
 
 @admin.register(ParkProfile)
-class ParkProfileAdmin(ReviewedChangesMixin, BackOfficeAdminMixin, TranslationAdmin):
+class ParkProfileAdmin(BackOfficeAdminMixin, ReviewedChangesMixin, TranslationAdmin):
     # Always live (every page's footer): an Editor's change always waits for a Publisher.
     change_form_template = "admin/publishable_change_form.html"
     list_display = ("name", "contact_organisation", "phone", "email", "website")
