@@ -4,6 +4,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.core import signing
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -15,6 +16,7 @@ from modeltranslation.admin import TranslationAdmin
 
 from directory import csv_io
 from directory.models import Organisation, Sector
+from lifevalley import history
 from lifevalley.admin import (
     BackOfficeAdminMixin,
     BadAdminQuery,
@@ -22,6 +24,8 @@ from lifevalley.admin import (
     can_publish,
     image_preview,
 )
+from lifevalley.review import changes as review
+from lifevalley.review.workflow import review_waiting_message
 
 # The uploaded file waits for confirmation inside the preview page itself: a signed,
 # compressed token (django.core.signing) holding the file's text and the uploader's id. The
@@ -143,12 +147,26 @@ class OrganisationAdmin(PublishableAdmin, TranslationAdmin):
         self._set_featured(request, queryset, False)
 
     def _set_featured(self, request, queryset, value):
-        changed = queryset.exclude(is_featured=value).update(
-            is_featured=value, updated_at=timezone.now()
-        )
+        history.set_route("feature" if value else "unfeature")
+        with transaction.atomic():
+            rows = list(Organisation.objects.filter(pk__in=queryset.values("pk"))
+                        .exclude(is_featured=value).select_for_update())
+            waiting = [o for o in rows if self.needs_review(request, o)]
+            for organisation in waiting:  # published: a Publisher decides
+                organisation.is_featured = value
+                review.propose(request.user, organisation, fields=["is_featured"],
+                               route="feature" if value else "unfeature")
+            direct = [o.pk for o in rows if o not in waiting]
+            changed = Organisation.objects.filter(pk__in=direct).update(
+                is_featured=value, updated_at=timezone.now()
+            )
+            for organisation in Organisation.objects.filter(pk__in=direct):
+                history.add(organisation)  # an UPDATE sends no signal
         message = ngettext("%(count)d organisation updated.", "%(count)d organisations updated.",
                            changed)
         self.message_user(request, message % {"count": changed}, messages.SUCCESS)
+        if waiting:
+            self.message_user(request, review_waiting_message(len(waiting)), messages.WARNING)
 
     @admin.action(description=_("Export selected organisations as CSV"), permissions=["view"])
     def export_selected(self, request, queryset):
@@ -246,7 +264,9 @@ class OrganisationAdmin(PublishableAdmin, TranslationAdmin):
                                          "again."), messages.ERROR)
             return redirect("admin:directory_organisation_import")
         try:
-            report = csv_io.run_import(payload["csv"].encode(), can_publish=publish)
+            with history.recording(request, "import"):
+                report = csv_io.run_import(payload["csv"].encode(), can_publish=publish,
+                                           user=request.user)
         except csv_io.ImportFileError as error:  # cannot happen for a file that passed preview
             self.message_user(request, str(error), messages.ERROR)
             return redirect("admin:directory_organisation_import")
@@ -261,4 +281,6 @@ class OrganisationAdmin(PublishableAdmin, TranslationAdmin):
                "unchanged": report.unchanged},
             messages.SUCCESS,
         )
+        if report.waiting:
+            self.message_user(request, review_waiting_message(report.waiting), messages.WARNING)
         return redirect(reverse("admin:directory_organisation_changelist"))

@@ -27,7 +27,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from directory.models import Organisation, Sector
+from lifevalley import history
 from lifevalley.page_cache import content_changed
+from lifevalley.review import changes as review
 from zones.models import Zone
 
 # (CSV column, model field), in file order. Booleans are "yes"/"no"; ``sectors`` holds sector
@@ -413,7 +415,7 @@ def read_csv(data):
 class RowResult:
     line: int
     name: str
-    action: str  # "create", "update", "unchanged" or "reject"
+    action: str  # "create", "update", "unchanged", "reject", or "review" (waits for review)
     errors: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     # For saving an accepted row: the organisation with the row's values, its sectors and
@@ -442,6 +444,10 @@ class ImportReport:
     @property
     def unchanged(self):
         return self.count("unchanged")
+
+    @property
+    def waiting(self):
+        return self.count("review")
 
     @property
     def rejected(self):
@@ -612,13 +618,21 @@ def _kind_value(cell):
 
 
 @in_english
-def run_import(data, *, can_publish):
-    """Validate and save the whole file in one transaction; a single bad row saves nothing."""
+def run_import(data, *, can_publish, user=None):
+    """Validate and save the whole file in one transaction; a single bad row saves nothing.
+
+    A user who may not publish changes no published organisation: those rows become changes
+    waiting for a Publisher's review (``lifevalley.review``); the public sees none of them."""
     try:
         with transaction.atomic(), _real_sqlite_variable_limit():
             report = preview_import(data, can_publish=can_publish)
             if report.is_valid:
+                if not can_publish:
+                    propose_published_rows(report.rows, user)
+                history.keep_baselines(Organisation.objects.filter(
+                    pk__in=[row.instance.pk for row in report.rows if row.action == "update"]))
                 save_rows(report.rows)
+                record_versions(report.rows)
                 report.saved = True
                 content_changed()  # bulk writes send no signals: cached pages must renew
     except IntegrityError:  # another session wrote a clashing row since the checks
@@ -627,6 +641,27 @@ def run_import(data, *, can_publish):
               "Upload the file again.")
         ) from None
     return report
+
+
+def propose_published_rows(rows, user):
+    """Rows that would change a published organisation wait for review instead."""
+    originals = history.translated_originals(Organisation)
+    for row in rows:
+        if row.action != "update" or not row.instance.is_published:
+            continue
+        fields = [name for name in _columns_of(row.changed) if name not in originals]
+        m2m = {"sectors": [s.pk for s in row.sectors]} if "sectors" in row.changed else {}
+        review.propose(user, row.instance, fields=fields, m2m=m2m, route="import")
+        row.action = "review"
+
+
+def record_versions(rows):
+    """A version of each organisation the import wrote (bulk writes send no signals)."""
+    written = [row.instance.pk for row in rows if row.action in ("create", "update")]
+    for start in range(0, len(written), BATCH_SIZE * 4):
+        chunk = written[start:start + BATCH_SIZE * 4]
+        for organisation in Organisation.objects.filter(pk__in=chunk).prefetch_related("sectors"):
+            history.add(organisation)
 
 
 # Rows per INSERT or UPDATE statement: a 10,000-row file is 20 of each, and statements stay

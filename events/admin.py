@@ -7,7 +7,10 @@ from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
 from events.models import Event, EventCategory, Speaker, Venue, make_uid
+from lifevalley import history
 from lifevalley.admin import BackOfficeAdminMixin, ImagePreviewMixin, PublishableAdmin
+from lifevalley.review import changes as review
+from lifevalley.review.workflow import review_waiting_message
 
 
 @admin.register(EventCategory)
@@ -86,21 +89,29 @@ class EventAdmin(ImagePreviewMixin, PublishableAdmin, TranslationAdmin):
     @admin.action(description=_("Cancel selected events (they stay listed, marked cancelled)"),
                   permissions=["change"])
     def cancel_selected(self, request, queryset):
-        changed = 0
+        changed = waiting = 0
+        history.set_route("cancel")
         with transaction.atomic():
             rows = queryset.exclude(status=Event.Status.CANCELLED).select_for_update(of=("self",))
             for event in rows:
                 event.status = Event.Status.CANCELLED
+                if self.needs_review(request, event):  # a published event: a Publisher decides
+                    review.propose(request.user, event, fields=["status"], route="cancel")
+                    waiting += 1
+                    continue
                 event.save()  # bumps SEQUENCE so calendars replace their copy
                 changed += 1
         message = ngettext("%(count)d event cancelled.", "%(count)d events cancelled.", changed)
         self.message_user(request, message % {"count": changed}, messages.SUCCESS)
+        if waiting:
+            self.message_user(request, review_waiting_message(waiting), messages.WARNING)
 
     @admin.action(description=_("Duplicate selected events as drafts (e.g. next year's edition)"),
                   permissions=["add"])
     def duplicate_selected(self, request, queryset):
         if not self.has_add_permission(request):
             raise PermissionDenied
+        history.set_route("duplicate")
         copies = []
         with transaction.atomic():
             for event in queryset.prefetch_related("organisers", "speakers"):

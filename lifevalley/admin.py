@@ -24,7 +24,9 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 from modeltranslation.translator import NotRegistered, translator
 
+from lifevalley import history
 from lifevalley.models import KeyFigure, ParkProfile
+from lifevalley.review.workflow import ReviewedChangesMixin
 
 PUBLICATION_FIELDS = ("is_published", "publish_from", "publish_until")
 
@@ -321,28 +323,16 @@ def can_publish(request, model):
     return request.user.has_perm(f"{opts.app_label}.publish_{opts.model_name}")
 
 
-class PublishableAdmin(BackOfficeAdminMixin, admin.ModelAdmin):
-    """Admin base for public models: Editors save drafts, only Publishers publish."""
+class PublishableAdmin(BackOfficeAdminMixin, ReviewedChangesMixin, admin.ModelAdmin):
+    """Admin base for public models: Editors save drafts and propose changes to published
+    objects; only Publishers publish (and their own changes go live at once)."""
 
     actions = ["publish_selected", "unpublish_selected"]
     change_form_template = "admin/publishable_change_form.html"
-    history_shown = 10
     publication_fieldset = (
         _("Publication"),
         {"fields": PUBLICATION_FIELDS, "description": _("Only Publishers can change these.")},
     )
-
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        history = (
-            LogEntry.objects.filter(
-                content_type=ContentType.objects.get_for_model(self.model),
-                object_id=str(object_id),
-            )
-            .select_related("user")
-            .order_by("-action_time")[: self.history_shown]
-        )
-        extra_context = {**(extra_context or {}), "change_history": list(history)}
-        return super().change_view(request, object_id, form_url, extra_context)
 
     def has_publish_permission(self, request):
         return can_publish(request, self.model)
@@ -370,10 +360,15 @@ class PublishableAdmin(BackOfficeAdminMixin, admin.ModelAdmin):
         if not self.has_publish_permission(request):
             raise PermissionDenied
         changed = 0
-        for obj in queryset.exclude(is_published=value):
-            obj.is_published = value
-            obj.save()  # save() keeps per-model invariants (timestamps, iCal sequence)
-            changed += 1
+        history.set_route("publish" if value else "unpublish")
+        with transaction.atomic():
+            # Locked through the pks: the list's query may be DISTINCT (a search across
+            # speakers), which PostgreSQL cannot lock.
+            rows = self.model._base_manager.filter(pk__in=queryset.values("pk"))
+            for obj in rows.exclude(is_published=value).select_for_update():
+                obj.is_published = value
+                obj.save()  # save() keeps per-model invariants (timestamps, iCal sequence)
+                changed += 1
         message = ngettext("%(count)d item updated.", "%(count)d items updated.", changed)
         self.message_user(request, message % {"count": changed}, messages.SUCCESS)
 
@@ -416,7 +411,9 @@ class KeyFigureAdmin(PublishableAdmin, TranslationAdmin):
 
 
 @admin.register(ParkProfile)
-class ParkProfileAdmin(BackOfficeAdminMixin, TranslationAdmin):
+class ParkProfileAdmin(BackOfficeAdminMixin, ReviewedChangesMixin, TranslationAdmin):
+    # Always live (every page's footer): an Editor's change always waits for a Publisher.
+    change_form_template = "admin/publishable_change_form.html"
     list_display = ("name", "contact_organisation", "phone", "email", "website")
     fieldsets = (
         (None, {"fields": ("name", "short_name", "tagline", "introduction")}),

@@ -354,6 +354,8 @@ class ParkProfile(models.Model):
     CACHE_KEY = "lifevalley:park-profile"
 
     class Meta:
+        # Always public: an Editor's change waits for someone who may publish it.
+        default_permissions = ("add", "change", "delete", "view", "publish")
         verbose_name = _("park profile and contact details")
         verbose_name_plural = _("park profile and contact details")
 

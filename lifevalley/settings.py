@@ -61,7 +61,10 @@ INSTALLED_APPS = [
     "django_filters",
     "axes",
     "csp",
+    # Versions of every content object (history, restore), see lifevalley/history.py.
+    "reversion",
     "lifevalley",
+    "lifevalley.review",
     "directory",
     "zones",
     "events",

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.html import escape
 from django.utils.text import capfirst
 
+from lifevalley.review.models import PendingChange
 from tests.admin_forms import EDIT_VERSION, change_form_payload, with_edit_version, zone_form
 
 pytestmark = pytest.mark.django_db
@@ -157,10 +158,12 @@ def test_editor_saves_after_a_publisher_published_meanwhile(editor_client, publi
     publisher_client.force_login(publisher)
     publisher_client.post(reverse("admin:zones_zone_changelist"),
                           {"action": "publish_selected", "_selected_action": [zone.pk]})
-    # The publication fields are not in the Editor's form, so nothing of theirs is lost.
+    # The publication fields are not in the Editor's form, so nothing of theirs is lost; the
+    # zone is public now, so the Editor's change waits for review instead of going live.
     assert editor_client.post(url, opened).status_code == 302
-    assert (stored(zone, "tagline"), stored(zone, "is_published")) == ("Edited by the editor",
-                                                                       True)
+    assert (stored(zone, "tagline"), stored(zone, "is_published")) == ("Original", True)
+    pending = PendingChange.objects.get()
+    assert pending.changes["fields"] == {"tagline_en": "Edited by the editor"}
 
 
 def recent_changes(client):
