@@ -1,6 +1,7 @@
 """The event admin form: repeats chosen in plain words, the RRULE made from them."""
 
 from django import forms
+from django.contrib.admin import widgets
 from django.utils.translation import gettext_lazy as _
 
 from events import recurrence
@@ -48,7 +49,7 @@ class EventAdminForm(EditVersionModelForm):
     )
     repeat_end = forms.ChoiceField(label=_("Ends"), choices=END_CHOICES, required=False)
     repeat_until = forms.DateField(label=_("Last date"), required=False,
-                                   widget=forms.DateInput(attrs={"type": "date"}))
+                                   widget=widgets.AdminDateWidget)
     repeat_count = forms.IntegerField(label=_("Number of times"), required=False, min_value=1,
                                       max_value=recurrence.MAX_OCCURRENCES)
 
@@ -65,6 +66,9 @@ class EventAdminForm(EditVersionModelForm):
                 (KEEP, _("As the rule below says (the form cannot show it)")), *REPEAT_CHOICES,
             ]
             self.initial["repeat"] = KEEP
+            self.fields["repeat"].help_text = _(
+                "This rule uses parts the choices cannot show; it is kept exactly as written "
+                "unless you choose another repeat here.")
         elif self.stored_repeat is not None:
             self.initial.update(_initial_from(self.stored_repeat))
 

@@ -316,8 +316,8 @@ class Event(ImageAltMixin, PublishableModel):
         max_length=300,
         blank=True,
         help_text=_(
-            "Leave empty for a one-off event. An RFC 5545 rule, e.g. FREQ=WEEKLY;BYDAY=TU;"
-            "COUNT=10 or FREQ=MONTHLY;BYMONTHDAY=15;UNTIL=20261231T000000Z."
+            "The RFC 5545 rule made from the choices above, for experts and calendar "
+            "clients. Empty for a one-off event."
         ),
     )
     exception_dates = models.TextField(
