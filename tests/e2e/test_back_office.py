@@ -107,7 +107,7 @@ def test_editor_drafts_an_event_and_a_publisher_publishes_it(
     # No publish control: the flag is shown read-only, not as a field.
     expect(editor.locator("#id_is_published")).to_have_count(0)
     expect(editor.locator(".field-is_published .readonly")).to_be_visible()
-    editor.get_by_role("button", name="Save", exact=True).click()
+    editor.get_by_role("button", name="Save", exact=True).last.click()  # the bottom row
 
     expect(editor).to_have_url(demo_site.url + "/admin/events/event/")
     expect(editor.locator(".messagelist")).to_contain_text("was added successfully")
