@@ -2,15 +2,21 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
+from events import recurrence
+from events.forms import PREVIEW_BUTTON, EventAdminForm
 from events.models import Event, EventCategory, Speaker, Venue, make_uid
 from lifevalley import history
 from lifevalley.admin import BackOfficeAdminMixin, ImagePreviewMixin, PublishableAdmin
+from lifevalley.admin_display import moment_text, when_text
 from lifevalley.review import changes as review
 from lifevalley.review.workflow import review_waiting_message
+
+PREVIEW_SHOWN = 10
 
 
 @admin.register(EventCategory)
@@ -51,8 +57,10 @@ class TimeframeFilter(admin.SimpleListFilter):
 
 @admin.register(Event)
 class EventAdmin(ImagePreviewMixin, PublishableAdmin, TranslationAdmin):
-    list_display = ("title", "starts_at", "category", "zone", "status", "is_repeating_display",
-                    "is_published", "sequence")
+    form = EventAdminForm
+    save_on_top = True  # also makes Save, not "Preview dates", the button Enter presses
+    list_display = ("title", "when", "category", "zone", "status", "is_repeating_display",
+                    "is_published")
     list_filter = ("is_published", TimeframeFilter, "status", "category", "zone", "is_all_day")
     list_select_related = ("category", "zone")
     search_fields = (
@@ -61,7 +69,8 @@ class EventAdmin(ImagePreviewMixin, PublishableAdmin, TranslationAdmin):
     date_hierarchy = "starts_at"
     prepopulated_fields = {"slug": ("title",)}
     autocomplete_fields = ("organisers", "parent", "venue", "zone")
-    readonly_fields = ("uid", "sequence", "series_ends_at", "published_at", "image_preview")
+    readonly_fields = ("uid", "sequence", "series_ends_at", "published_at", "image_preview",
+                       "next_dates", "recurrence_rule")
     inlines = [SpeakerInline]
     actions = ["publish_selected", "unpublish_selected", "cancel_selected", "duplicate_selected"]
     fieldsets = (
@@ -69,9 +78,15 @@ class EventAdmin(ImagePreviewMixin, PublishableAdmin, TranslationAdmin):
         (
             _("When"),
             {
-                "fields": ("starts_at", "ends_at", "is_all_day", "date_precision",
-                           "recurrence_rule", "exception_dates", "series_ends_at"),
-                "description": _("Times are Beijing time (Asia/Shanghai)."),
+                "fields": ("starts_at", "ends_at", "is_all_day", "date_precision"),
+            },
+        ),
+        (
+            _("Repeats"),
+            {
+                "fields": ("repeat", "repeat_interval", "repeat_weekdays", "repeat_week_of_month",
+                           "repeat_end", "repeat_until", "repeat_count", "exception_dates",
+                           "next_dates", "recurrence_rule", "series_ends_at"),
             },
         ),
         (_("Where and who"), {"fields": ("venue", "zone", "organisers", "parent",
@@ -81,6 +96,38 @@ class EventAdmin(ImagePreviewMixin, PublishableAdmin, TranslationAdmin):
                                   "classes": ("collapse",)}),
         PublishableAdmin.publication_fieldset,
     )
+
+    @admin.display(description=_("starts"), ordering="starts_at")
+    def when(self, obj):
+        return when_text(obj)
+
+    @admin.display(description=_("next dates"))
+    def next_dates(self, obj):
+        """The series' next starts, from the form's current choices after a preview."""
+        button = format_html('<button type="submit" name="{}" value="1" class="button">{}</button>',
+                             PREVIEW_BUTTON, _("Preview dates (nothing is saved)"))
+        if not (obj.recurrence_rule and obj.starts_at and obj.ends_at):
+            return format_html("<p>{}</p>{}", _("Does not repeat."), button)
+        try:
+            starts = recurrence.next_starts(
+                obj.recurrence_rule, recurrence.rule_dtstart(obj.starts_at, obj.is_all_day),
+                skipped=obj.skipped_dates, after=max(timezone.now(), obj.starts_at),
+                limit=PREVIEW_SHOWN,
+            )
+        except ValueError:
+            return format_html("<p>{}</p>{}", _("The rule does not make any dates."), button)
+        if not starts:
+            return format_html("<p>{}</p>{}", _("No dates after today."), button)
+        items = format_html_join("", "<li>{}</li>", (
+            (moment_text(start, all_day=obj.is_all_day, weekday=True),) for start in starts))
+        return format_html('<ol class="lv-next-dates">{}</ol>{}', items, button)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        if request.method == "POST" and PREVIEW_BUTTON in request.POST:
+            self.message_user(request, _("Preview only: nothing has been saved yet. Check the "
+                                         "next dates under “Repeats”, then save."),
+                              messages.INFO)
+        return super().changeform_view(request, object_id, form_url, extra_context)
 
     @admin.display(description=_("repeats"), boolean=True)
     def is_repeating_display(self, obj):

@@ -1,9 +1,7 @@
 import datetime
 import uuid
-import zoneinfo
 from types import SimpleNamespace
 
-from dateutil import rrule as dateutil_rrule
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Func, OuterRef, Q, Subquery, Value
@@ -15,14 +13,19 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
+from events.recurrence import (
+    BEIJING,
+    MAX_OCCURRENCES,
+    build_rule,
+    check_rule,
+    is_bounded,
+    normalise_rule,
+    parse_exception_dates,
+    rule_dtstart,
+)
 from lifevalley.models import ImageAltMixin, PublishableModel, PublishableQuerySet
 from lifevalley.search import SearchableQuerySet
 
-BEIJING = zoneinfo.ZoneInfo("Asia/Shanghai")
-
-# A bounded series may not expand to more occurrences than this (about 20 years of weekly).
-MAX_OCCURRENCES = 1000
-ALLOWED_FREQUENCIES = {"DAILY", "WEEKLY", "MONTHLY", "YEARLY"}
 # When a series without an end is over, for ``upcoming_until``: later than any real date.
 NEVER = datetime.datetime(9999, 12, 31, tzinfo=datetime.UTC)
 
@@ -30,44 +33,6 @@ NEVER = datetime.datetime(9999, 12, 31, tzinfo=datetime.UTC)
 def make_uid():
     """An iCalendar UID: ASCII, made once, never derived from slug, time or language."""
     return f"{uuid.uuid4()}@lifevalley"
-
-
-def parse_exception_dates(text):
-    """The skipped dates of a series, one YYYY-MM-DD per line; ValidationError on bad lines."""
-    dates = set()
-    for number, line in enumerate((text or "").splitlines(), start=1):
-        line = line.strip()
-        if not line:
-            continue
-        try:
-            dates.add(datetime.date.fromisoformat(line))
-        except ValueError:
-            raise ValidationError(
-                _("Line %(number)s, “%(line)s”, is not a date in the form YYYY-MM-DD."),
-                params={"number": number, "line": line[:40]},
-                code="bad_exception_date",
-            ) from None
-    return sorted(dates)
-
-
-def normalise_rule(text):
-    """The RRULE value without a leading ``RRULE:`` and surrounding blanks, upper-cased."""
-    text = (text or "").strip()
-    if text.upper().startswith("RRULE:"):
-        text = text[6:]
-    return text.strip().upper()
-
-
-def build_rule(rule_text, dtstart):
-    """A dateutil rrule for ``rule_text`` starting at ``dtstart``; ValueError when invalid."""
-    if any(char in rule_text for char in "\r\n") or ":" in rule_text:
-        raise ValueError("one RRULE value only")
-    parts = dict(part.split("=", 1) for part in rule_text.split(";") if "=" in part)
-    if parts.get("FREQ") not in ALLOWED_FREQUENCIES:
-        raise ValueError("FREQ must be DAILY, WEEKLY, MONTHLY or YEARLY")
-    if "DTSTART" in parts:
-        raise ValueError("DTSTART comes from the event's start")
-    return dateutil_rrule.rrulestr(rule_text, dtstart=dtstart)
 
 
 class EventCategory(models.Model):
@@ -389,8 +354,8 @@ class Event(ImageAltMixin, PublishableModel):
         max_length=300,
         blank=True,
         help_text=_(
-            "Leave empty for a one-off event. An RFC 5545 rule, e.g. FREQ=WEEKLY;BYDAY=TU;"
-            "COUNT=10 or FREQ=MONTHLY;BYMONTHDAY=15;UNTIL=20261231T000000Z."
+            "The RFC 5545 rule made from the choices above, for experts and calendar "
+            "clients. Empty for a one-off event."
         ),
     )
     exception_dates = models.TextField(
@@ -450,11 +415,7 @@ class Event(ImageAltMixin, PublishableModel):
         self.recurrence_rule = normalise_rule(self.recurrence_rule)
         if self.recurrence_rule and self.starts_at:
             try:
-                rule = build_rule(self.recurrence_rule, self._rule_dtstart())
-                if rule._count or rule._until:
-                    count = sum(1 for _ in zip(rule, range(MAX_OCCURRENCES + 1), strict=False))
-                    if count > MAX_OCCURRENCES:
-                        raise ValueError(f"more than {MAX_OCCURRENCES} occurrences")
+                check_rule(self.recurrence_rule, self._rule_dtstart())
             except (ValueError, TypeError, KeyError) as error:
                 errors["recurrence_rule"] = _(
                     "This is not a valid repeat rule (%(error)s). Example: "
@@ -523,7 +484,7 @@ class Event(ImageAltMixin, PublishableModel):
             rule = build_rule(self.recurrence_rule, self._rule_dtstart())
         except (ValueError, TypeError, KeyError):
             return self.ends_at  # clean() reports it; an invalid rule never repeats
-        if not (rule._count or rule._until):
+        if not is_bounded(self.recurrence_rule):
             return None
         occurrences = list(zip(rule, range(MAX_OCCURRENCES), strict=False))
         if not occurrences:
@@ -582,11 +543,7 @@ class Event(ImageAltMixin, PublishableModel):
         return parts.get("FREQ", "")
 
     def _rule_dtstart(self):
-        # All-day rules use floating dates (UNTIL may be a plain date); timed rules Beijing time.
-        local = timezone.localtime(self.starts_at, BEIJING)
-        if self.is_all_day:
-            return local.replace(tzinfo=None)
-        return local
+        return rule_dtstart(self.starts_at, self.is_all_day)
 
     def _as_aware(self, moment):
         if timezone.is_naive(moment):

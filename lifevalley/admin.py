@@ -25,6 +25,7 @@ from modeltranslation.admin import TranslationAdmin
 from modeltranslation.translator import NotRegistered, translator
 
 from lifevalley import history
+from lifevalley.admin_display import figure_text
 from lifevalley.models import KeyFigure, ParkProfile
 from lifevalley.review.workflow import ReviewedChangesMixin
 
@@ -237,6 +238,7 @@ class OptimisticLockMixin:
                 % {"name": self.opts.verbose_name}, code="no_version",
             ) from None
         written = {name for name, field in form.fields.items() if not field.disabled}
+        written.update(getattr(form, "extra_written_fields", ()))  # set by the form's clean()
         written.update(key for key, _inline, _fk in self._inline_relations())
         changed = [name for name in current
                    if name in written and opened.get(name) != current[name]]
@@ -337,6 +339,15 @@ class PublishableAdmin(BackOfficeAdminMixin, ReviewedChangesMixin, admin.ModelAd
     def has_publish_permission(self, request):
         return can_publish(request, self.model)
 
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if not self.has_publish_permission(request):
+            return fieldsets
+        # The note explains the read-only fields to Editors; Publishers can change them.
+        return [(name, {key: value for key, value in options.items() if key != "description"})
+                if options is self.publication_fieldset[1] else (name, options)
+                for name, options in fieldsets]
+
     def get_readonly_fields(self, request, obj=None):
         readonly = tuple(super().get_readonly_fields(request, obj))
         if not self.has_publish_permission(request):
@@ -397,9 +408,18 @@ class ImagePreviewMixin:
         return image_preview(obj.image, obj.image_alt, height=160)
 
 
+class KeyFigureForm(EditVersionModelForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial["value"] = self.instance.display_value  # 10749, not 10749.00
+
+
 @admin.register(KeyFigure)
 class KeyFigureAdmin(PublishableAdmin, TranslationAdmin):
-    list_display = ("label", "qualifier", "value", "unit", "as_of", "order", "is_published")
+    form = KeyFigureForm
+    list_display = ("label", "qualifier", "value_display", "unit", "as_of", "order",
+                    "is_published")
     list_editable = ("order",)
     list_filter = ("is_published", "as_of")
     search_fields = ("label", "source")
@@ -408,6 +428,10 @@ class KeyFigureAdmin(PublishableAdmin, TranslationAdmin):
         (_("Provenance"), {"fields": ("as_of", "source", "source_url")}),
         PublishableAdmin.publication_fieldset,
     )
+
+    @admin.display(description=_("value"), ordering="value")
+    def value_display(self, obj):
+        return figure_text(obj.display_value)
 
 
 @admin.register(ParkProfile)

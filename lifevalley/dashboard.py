@@ -53,7 +53,8 @@ def drafts_waiting(user):
 
 
 def event_alerts(user, now=None):
-    """Events starting within a week, and upcoming events without a venue."""
+    """Events starting within a week, and upcoming events that say nowhere where they are
+    (neither a venue nor a zone: an event in a zone without a named hall is fine)."""
     try:
         event_model = apps.get_model("events", "Event")
         changelist = reverse("admin:events_event_changelist")
@@ -62,12 +63,13 @@ def event_alerts(user, now=None):
     if not user.has_perm("events.view_event"):
         return []
     now = now or timezone.now()
-    upcoming = event_model.objects.filter(ends_at__gte=now)
+    upcoming = event_model.objects.upcoming(now)
     alerts = [
-        (_("Events starting within 7 days"), upcoming.filter(starts_at__lte=now + SOON)),
+        (_("Events starting within 7 days"),
+         upcoming.filter(starts_at__lte=now + SOON, ends_at__gte=now)),
+        (_("Upcoming events with neither a venue nor a zone"),
+         upcoming.filter(venue__isnull=True, zone__isnull=True)),
     ]
-    if any(field.name == "venue" for field in event_model._meta.get_fields()):
-        alerts.append((_("Upcoming events without a venue"), upcoming.filter(venue__isnull=True)))
     return [
         {"label": label, "items": list(queryset.order_by("starts_at")[:10]),
          "count": queryset.count(), "changelist": changelist}

@@ -2,6 +2,7 @@
 
 import datetime
 import mimetypes
+import zoneinfo
 from pathlib import Path
 
 import icalendar
@@ -106,7 +107,7 @@ def test_editor_drafts_an_event_and_a_publisher_publishes_it(
     # No publish control: the flag is shown read-only, not as a field.
     expect(editor.locator("#id_is_published")).to_have_count(0)
     expect(editor.locator(".field-is_published .readonly")).to_be_visible()
-    editor.get_by_role("button", name="Save", exact=True).click()
+    editor.get_by_role("button", name="Save", exact=True).last.click()  # the bottom row
 
     expect(editor).to_have_url(demo_site.url + "/admin/events/event/")
     expect(editor.locator(".messagelist")).to_contain_text("was added successfully")
@@ -162,3 +163,35 @@ def test_editor_drafts_an_event_and_a_publisher_publishes_it(
 
     # And the subscription feed carries it.
     assert TITLE in feed_summaries(visitor, demo_site.url)
+
+
+OVERFLOW = """() => {
+    const page = document.documentElement.scrollWidth - document.documentElement.clientWidth;
+    const boxes = [...document.querySelectorAll('.inline-group .tabular, .results')]
+        .map(box => box.scrollWidth - box.clientWidth);
+    return Math.max(page, ...boxes, 0);
+}"""
+
+
+def test_event_form_fits_1366_px_with_one_time_zone_note(new_page, demo_site, django_user_model):
+    django_user_model.objects.create_superuser("boss", "boss@example.com", PASSWORD)
+    page = new_page(timezone_id="America/New_York")  # a staff member travelling
+    page.set_viewport_size({"width": 1366, "height": 900})
+    page.goto(demo_site.url + "/admin/login/")
+    page.get_by_label("Username").fill("boss")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    event = Event.objects.filter(speakers__isnull=False).order_by("pk").first()
+    page.goto(f"{demo_site.url}/admin/events/event/{event.pk}/change/")
+    expect(page.locator("#speakers-group")).to_be_visible()
+    assert page.evaluate(OVERFLOW) == 0
+    page.goto(demo_site.url + "/admin/events/event/")
+    assert page.evaluate(OVERFLOW) == 0
+
+    page.goto(f"{demo_site.url}/admin/events/event/{event.pk}/change/")
+    note = page.locator(".lv-time-zone-note")
+    expect(note).to_have_count(1)
+    expect(note).to_contain_text("Beijing time (UTC+08:00)")
+    new_york = datetime.datetime.now(zoneinfo.ZoneInfo("America/New_York")).utcoffset()
+    expect(note).to_contain_text(f"UTC−0{-int(new_york.total_seconds()) // 3600}:00")
+    expect(page.locator(".timezonewarning")).to_have_count(0)

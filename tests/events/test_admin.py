@@ -25,7 +25,8 @@ def form_data(event, **overrides):
         "ends_at_0": event.local_end.strftime("%Y-%m-%d"),
         "ends_at_1": event.local_end.strftime("%H:%M:%S"),
         "date_precision": event.date_precision,
-        "recurrence_rule": event.recurrence_rule,
+        "repeat": "",
+        "repeat_interval": "1",
         "exception_dates": event.exception_dates,
         "venue": "",
         "zone": "",
@@ -68,12 +69,14 @@ def test_admin_refuses_an_end_before_the_start_with_a_clear_message(admin_client
     assert "The event cannot end before it starts." in response.content.decode()
 
 
-def test_admin_refuses_a_bad_rule(admin_client, make_event):
+def test_admin_refuses_a_repeating_month_only_event(admin_client, make_event):
     event = make_event()
-    data = form_data(event, recurrence_rule="FREQ=WEEKLY;BYDAY=XX")
-    response = admin_client.post(reverse("admin:events_event_change", args=[event.pk]), data)
+    url = reverse("admin:events_event_change", args=[event.pk])
+    data = with_edit_version(admin_client, url, form_data(event, date_precision="month",
+                                                          repeat="WEEKLY"))
+    response = admin_client.post(url, data)
     assert response.status_code == 200
-    assert "This is not a valid repeat rule" in response.content.decode()
+    assert "A repeating event needs exact dates." in response.content.decode()
 
 
 def test_admin_edit_moves_event_and_bumps_sequence(admin_client, make_event):
