@@ -120,7 +120,7 @@ def event_component(event, *, base_url, description_limit=None):
     ``vDDDTypes``…), which spares it guessing the type of each one.
     """
     event_url = base_url + slug_path("events:detail", event.slug)
-    changed = icalendar.vDDDTypes(event.updated_at.astimezone(datetime.UTC))
+    changed = icalendar.vDatetime(event.updated_at.astimezone(datetime.UTC))
     component = icalendar.Event()
     component["UID"] = icalendar.vText(event.uid)
     component["DTSTAMP"] = changed
@@ -134,8 +134,8 @@ def event_component(event, *, base_url, description_limit=None):
         # The end of an all-day event is exclusive: the day after the last.
         component["DTEND"] = icalendar.vDDDTypes(max(first, last) + datetime.timedelta(days=1))
     else:
-        component["DTSTART"] = icalendar.vDDDTypes(event.starts_at.astimezone(BEIJING))
-        component["DTEND"] = icalendar.vDDDTypes(event.ends_at.astimezone(BEIJING))
+        component["DTSTART"] = icalendar.vDatetime(event.starts_at.astimezone(BEIJING))
+        component["DTEND"] = icalendar.vDatetime(event.ends_at.astimezone(BEIJING))
     if event.rule is not None:
         component.add("rrule", icalendar.vRecur.from_ical(event.recurrence_rule))
         if event.exdates:
@@ -228,9 +228,22 @@ def serialise(component):
     for name in _property_order(tuple(component), component.canonical_order):
         values = component[name]
         for value in values if isinstance(values, list) else (values,):
-            lines.append(Contentline.from_parts(name, value.params, value))
+            if name in SHARED_PROPERTIES and not value.params:
+                lines.append(_shared_content_line(name, value))
+            else:
+                lines.append(Contentline.from_parts(name, value.params, value))
     lines.append(f"END:{component.name}")
     return b"".join(fold_line(line) + b"\r\n" for line in lines)
+
+
+# Properties whose values many events share: their lines are made once per value. (Their
+# values are text, integers or categories, which compare and hash by what they print.)
+SHARED_PROPERTIES = frozenset({"STATUS", "SEQUENCE", "CATEGORIES", "LOCATION"})
+
+
+@functools.lru_cache(maxsize=1024)
+def _shared_content_line(name, value):
+    return Contentline.from_parts(name, value.params, value)
 
 
 @functools.lru_cache(maxsize=256)
