@@ -28,7 +28,7 @@ from django.views.decorators.http import condition, require_safe
 
 from events import ical
 from events.filters import EventFilter
-from events.models import Event, FeedState, Venue
+from events.models import Event, FeedState, Venue, prefetch_public_organisers
 from events.views import calendar_name, calendar_response
 from lifevalley.observability import FEED_BUILDS
 from lifevalley.page_cache import current_version
@@ -167,7 +167,13 @@ class FeedResult:
             hashlib.sha256(settings.SITE_URL.encode()).hexdigest()[:8],
         ])
         self.last_modified = None
-        self._etag = self._data = self._keys = None
+        self._etag = self._data = self._keys = self._events = None
+        # Only a conditional request may be answered without the bytes: any other fetches
+        # its events whole with their versions, in one query, ready to build what is missing.
+        self.conditional = any(
+            header in request.META
+            for header in ("HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE")
+        )
         self.params = _request_params(request)
         self.content_version = current_version()
         self.whole_key = None
@@ -202,9 +208,17 @@ class FeedResult:
     def keys(self):
         """{pk: component cache key} of the feed's events, in feed order (one query)."""
         if self._keys is None:
+            if self.conditional:
+                versions = self.filterset.qs.feed_versions(self.now)
+            else:
+                self._events = {
+                    event.pk: event
+                    for event in self.filterset.qs.for_feed_with_versions(self.now)
+                }
+                versions = [(pk, event.feed_version) for pk, event in self._events.items()]
             self._keys = {
                 pk: f"{self.prefix}:{pk}:{hashlib.sha256(version.encode()).hexdigest()[:16]}"
-                for pk, version in self.filterset.qs.feed_versions(self.now)
+                for pk, version in versions
             }
         return self._keys
 
@@ -227,7 +241,7 @@ class FeedResult:
             if missing:
                 built = {
                     self.keys[event.pk]: ical.feed_component(event, base_url=settings.SITE_URL)
-                    for event in Event.objects.filter(pk__in=missing).for_feed(self.now)
+                    for event in self._events_to_build(missing)
                 }
                 cache.set_many(built, COMPONENT_CACHE_SECONDS)
                 parts.update(built)
@@ -236,6 +250,13 @@ class FeedResult:
             FEED_BUILDS.inc()
             self._store()
         return self._data
+
+    def _events_to_build(self, pks):
+        if self._events is None:  # a conditional request whose ETag did not match
+            return Event.objects.filter(pk__in=pks).for_feed(self.now)
+        events = [self._events[pk] for pk in pks]
+        prefetch_public_organisers(events, self.now)
+        return events
 
     def _store(self):
         if not self.whole_key:
