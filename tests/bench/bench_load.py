@@ -276,13 +276,15 @@ def main():
     load = run_wrk if shutil.which("wrk") else run_python_client
     try:
         started = time.perf_counter()
-        manage(env, "migrate", "--verbosity", "0")
-        manage(env, "collectstatic", "--noinput", "--verbosity", "0")
-        manage(env, "loaddemo")
-        manage(env, "loadscale", "--organisations", str(args.organisations),
+        # Bulk loading may take longer than a request may; the server keeps the timeout.
+        loading = {**env, "DJANGO_DB_STATEMENT_TIMEOUT_MS": "0"}
+        manage(loading, "migrate", "--verbosity", "0")
+        manage(loading, "collectstatic", "--noinput", "--verbosity", "0")
+        manage(loading, "loaddemo")
+        manage(loading, "loadscale", "--organisations", str(args.organisations),
                "--events", str(args.events))
         statement = "VACUUM ANALYZE" if database_url else "ANALYZE"
-        manage(env, "shell", "-c",
+        manage(loading, "shell", "-c",
                f"from django.db import connection; connection.cursor().execute('{statement}')")
         slugs = json.loads(manage(env, "shell", "-c", SLUGS_SCRIPT).strip().splitlines()[-1])
         vendor = "PostgreSQL" if database_url else "SQLite"
