@@ -25,6 +25,7 @@ from events.recurrence import (
 )
 from lifevalley.models import ImageAltMixin, PublishableModel, PublishableQuerySet
 from lifevalley.search import SearchableQuerySet
+from zones.models import Zone
 
 # When a series without an end is over, for ``upcoming_until``: later than any real date.
 NEVER = datetime.datetime(9999, 12, 31, tzinfo=datetime.UTC)
@@ -193,14 +194,32 @@ class EventQuerySet(SearchableQuerySet, PublishableQuerySet):
         return self.for_calendar(now).with_public("speakers", "parent", "satellites", now=now)
 
     def for_feed(self, now):
-        from events.ical import FEED_MAX_EVENTS, FEED_PAST_WINDOW
+        """The subscription feed's events with what their VEVENTs show, and no more: the
+        zone's long texts and the event's images and publication fields stay in the database
+        (a thousand rows of them cost a cold feed a fifth of its query time)."""
+        from events.ical import FEED_MAX_EVENTS
 
-        return (
-            self.ending_after(now - FEED_PAST_WINDOW)
-            .for_calendar(now)
-            .order_by("starts_at", "pk")[:FEED_MAX_EVENTS]
+        return self._feed_rows(now)[:FEED_MAX_EVENTS]
+
+    def for_feed_with_versions(self, now):
+        """``for_feed``'s events, each with its ``feed_version`` (the one ``feed_versions``
+        gives), in one query: the public organisers are not fetched, ``prefetch_public_organisers``
+        fetches them for the events whose VEVENT is to be built."""
+        from events.ical import FEED_MAX_EVENTS
+
+        annotations = {
+            _version_alias(name): models.F(name) for name in VERSION_PARTS if "__" in name
+        }
+        events = list(
+            self._feed_rows(now).prefetch_related(None)
+            .annotate(organiser_signature=_organiser_signature(now), **annotations)
+            [:FEED_MAX_EVENTS]
         )
-
+        for event in events:
+            event.feed_version = _feed_version(
+                [getattr(event, _version_alias(name)) for name in VERSION_PARTS], now
+            )
+        return events
 
     def feed_versions(self, now):
         """(pk, version) of the events ``for_feed`` would give, in the same order, in one query.
@@ -209,35 +228,64 @@ class EventQuerySet(SearchableQuerySet, PublishableQuerySet):
         save moves ``updated_at``), its venue, zone (and whether the zone is public), category
         names, and the public organisers (their names, addresses, and which are public now).
         """
-        from events.ical import FEED_MAX_EVENTS, FEED_PAST_WINDOW
+        from events.ical import FEED_MAX_EVENTS
 
-        organisers = _published_organisations(now).filter(events=OuterRef("pk")).order_by()
-        shown = organisers.values("events")
-
-        # One subquery: how many public organisers, which (sum of ids), their latest change.
-        signature = Concat(
-            Cast(models.Count("pk"), models.CharField()), Value(":"),
-            Cast(models.Sum("pk"), models.CharField()), Value(":"),
-            Cast(models.Max("updated_at"), models.CharField()),
-            output_field=models.CharField(),
-        )
         rows = (
-            self.ending_after(now - FEED_PAST_WINDOW)
-            .order_by("starts_at", "pk")
-            .annotate(
-                organiser_signature=Subquery(
-                    shown.annotate(signature=signature).values("signature")[:1]
-                )
-            )
-            .values_list(
-                "pk", "updated_at", "sequence", "venue_id", "venue__updated_at", "zone_id",
-                "zone__updated_at", "category_id", "category__name_en",
-                "category__name_zh_hans", "organiser_signature", "zone__is_published",
-                "zone__publish_from",
-                "zone__publish_until",
-            )[:FEED_MAX_EVENTS]
+            self._feed_window(now)
+            .annotate(organiser_signature=_organiser_signature(now))
+            .values_list("pk", *VERSION_PARTS)[:FEED_MAX_EVENTS]
         )
-        return [(row[0], repr((*row[1:-3], _zone_is_public(row[-3:], now)))) for row in rows]
+        return [(row[0], _feed_version(row[1:], now)) for row in rows]
+
+    def _feed_rows(self, now):
+        return (
+            self._feed_window(now)
+            .for_calendar(now)
+            .defer(*_fields_except(Event, VEVENT_EVENT_FIELDS),
+                   *_fields_except(Zone, VEVENT_ZONE_FIELDS, prefix="public_zone__"))
+        )
+
+    def _feed_window(self, now):
+        from events.ical import FEED_PAST_WINDOW
+
+        return self.ending_after(now - FEED_PAST_WINDOW).order_by("starts_at", "pk")
+
+
+# What an event's feed version is made of (``EventQuerySet.feed_versions``): its own change,
+# and that of everything its VEVENT shows. The zone's publication state comes last.
+VERSION_PARTS = (
+    "updated_at", "sequence", "venue_id", "venue__updated_at", "zone_id", "zone__updated_at",
+    "category_id", "category__name_en", "category__name_zh_hans", "organiser_signature",
+    "zone__is_published", "zone__publish_from", "zone__publish_until",
+)
+
+
+def prefetch_public_organisers(events, now):
+    """``event.public_organisers`` for these events, as ``for_calendar`` fetches them."""
+    lookups = Event.objects.with_public("organisers", now=now)._prefetch_related_lookups
+    models.prefetch_related_objects(events, *lookups)
+
+
+def _version_alias(name):
+    """The attribute ``for_feed_with_versions`` puts a version part in."""
+    return "version_" + name.replace("__", "_") if "__" in name else name
+
+
+def _feed_version(values, now):
+    return repr((*values[:-3], _zone_is_public(values[-3:], now)))
+
+
+def _organiser_signature(now):
+    """One subquery: how many public organisers, which (sum of ids), their latest change."""
+    organisers = _published_organisations(now).filter(events=OuterRef("pk")).order_by()
+    signature = Concat(
+        Cast(models.Count("pk"), models.CharField()), Value(":"),
+        Cast(models.Sum("pk"), models.CharField()), Value(":"),
+        Cast(models.Max("updated_at"), models.CharField()),
+        output_field=models.CharField(),
+    )
+    return Subquery(organisers.values("events").annotate(signature=signature)
+                    .values("signature")[:1])
 
 
 def _zone_is_public(fields, now):
@@ -250,6 +298,25 @@ def _zone_is_public(fields, now):
         is_published=is_published, publish_from=publish_from, publish_until=publish_until
     )
     return PublishableModel.is_public(zone, now)  # without making a model instance
+
+
+# The columns ical.event_component reads (the relations it follows are fetched whole). A
+# translated field is named with its languages' columns too: modeltranslation's defer() reads
+# "title" as the active language's column.
+VEVENT_EVENT_FIELDS = {
+    "uid", "slug", "updated_at", "sequence", "status", "title", "title_en", "title_zh_hans",
+    "summary", "summary_en", "summary_zh_hans", "description", "description_en",
+    "description_zh_hans", "starts_at", "ends_at", "is_all_day", "date_precision",
+    "recurrence_rule", "exception_dates", "registration_url", "venue", "zone", "category",
+}
+VEVENT_ZONE_FIELDS = {"name", "name_en", "name_zh_hans"}
+
+
+def _fields_except(model, kept, prefix=""):
+    return [
+        prefix + field.name for field in model._meta.concrete_fields
+        if field.name not in kept and not field.primary_key
+    ]
 
 
 def _published_organisations(now):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from events import views
+from events import feeds, views
 
 app_name = "events"
 urlpatterns = [
@@ -8,7 +8,7 @@ urlpatterns = [
     path("past/", views.EventListView.as_view(past=True), name="past"),
     path("calendar/", views.current_month, name="calendar"),
     path("calendar/<int:year>/<int:month>/", views.month_view, name="month"),
-    path("feed.ics", views.feed_ics, name="feed"),
+    path("feed.ics", feeds.feed_ics, name="feed"),
     path("feed.atom", views.NewEventsFeed(), name="atom"),
     path("<slug:slug>.ics", views.event_ics, name="ics"),
     path("<slug:slug>/", views.EventDetailView.as_view(), name="detail"),

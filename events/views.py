@@ -1,27 +1,23 @@
 import datetime
-import hashlib
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
-from django.core.cache import cache
-from django.db.models import Max, Subquery
-from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.formats import date_format
-from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.views.decorators.http import condition, require_safe
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_safe
 from django.views.generic import ListView
 
 from events import ical, month_grid
 from events.filters import EventFilter, organiser_suggestions
-from events.models import BEIJING, Event, FeedState, Venue
+from events.models import BEIJING, Event
 from lifevalley.images import largest_rendition_url
-from lifevalley.observability import FEED_BUILDS
 from lifevalley.views import PublishedDetailView
 
 CALENDAR_CONTENT_TYPE = "text/calendar; charset=utf-8"
@@ -262,160 +258,6 @@ def event_ics(request, slug):
     event = get_object_or_404(Event.objects.published(now).for_calendar(now), slug=slug)
     data = ical.build_calendar([event], base_url=settings.SITE_URL)
     return calendar_response(data, filename=f"{event.slug}.ics")
-
-
-def _latest(queryset, field):
-    return Subquery(queryset.order_by(f"-{field}").values(field)[:1])
-
-
-def feed_last_modified(now):
-    """When any feed last changed, in one query. It never goes backwards: FeedState moves on
-    every write and delete of events (and deletions of what they show); the other terms are
-    the latest change of events and of the venues, zones and organisations a VEVENT shows,
-    and the moments something appeared or left by the clock alone (publication windows, the
-    feed's past window). Each term is a one-row subquery of the FeedState row, evaluated once.
-    """
-    from directory.models import Organisation
-    from zones.models import Zone
-
-    def window_moments(model, name):
-        return {
-            f"{name}_updated": _latest(model.objects.all(), "updated_at"),
-            f"{name}_appeared": _latest(model.objects.filter(publish_from__lte=now),
-                                        "publish_from"),
-            f"{name}_expired": _latest(model.objects.filter(publish_until__lte=now),
-                                       "publish_until"),
-        }
-
-    terms = {
-        **window_moments(Event, "event"),
-        "aged_out": _latest(
-            Event.objects.filter(series_ends_at__lte=now - ical.FEED_PAST_WINDOW),
-            "series_ends_at",
-        ),
-        "venue_updated": _latest(Venue.objects.all(), "updated_at"),
-        **window_moments(Zone, "zone"),
-        **window_moments(Organisation, "organisation"),
-    }
-    totals = FeedState.objects.filter(pk=1).values("changed_at", **terms).first()
-    if totals is None:  # no event was ever saved through the models: no FeedState row yet
-        totals = Event.objects.aggregate(updated=Max("updated_at"))
-    if totals.get("aged_out"):
-        totals["aged_out"] += ical.FEED_PAST_WINDOW
-    moments = [value for value in totals.values() if value]
-    return max(moments) if moments else None
-
-
-# Whole feeds are cached only for these filters (by parameter names): a bounded set of keys,
-# one per language and zone or category, however many distinct URLs arrive. Every other
-# filter is assembled from the shared per-event VEVENTs.
-WHOLE_FEED_FILTERS = {(), ("zone",), ("category",)}
-FEED_CACHE_SECONDS = 600
-COMPONENT_CACHE_SECONDS = 24 * 3600
-
-
-class FeedResult:
-    """The feed of one request: its validated filter, Last-Modified, ETag and (lazily) bytes.
-
-    Each VEVENT is serialised once per event version and language and cached under that
-    version (``EventQuerySet.feed_versions``), shared by every filter; a feed is its envelope
-    around the cached VEVENTs of its events, the missing ones built in one query. The ETag is
-    a hash of what the bytes are a function of (the envelope and each event's version, in
-    order), so a conditional request is answered without building anything.
-    """
-
-    def __init__(self, request):
-        self.now = timezone.now()
-        self.filterset = EventFilter(
-            request.GET, queryset=Event.objects.published(self.now), request=request
-        )
-        self.valid = self.filterset.is_valid()
-        self.last_modified = None
-        self._etag = self._data = self._keys = None
-        if not self.valid:
-            return
-        self.name = calendar_name(self.filterset.describe())
-        self.prefix = ":".join([
-            "events:vevent", ical.OUTPUT_VERSION, get_language(),
-            hashlib.sha256(settings.SITE_URL.encode()).hexdigest()[:8],
-        ])
-        self.last_modified = feed_last_modified(self.now)
-        params = self.filterset.canonical_query()
-        self.whole_key = None
-        if tuple(name for name, _value in params) in WHOLE_FEED_FILTERS:
-            self.whole_key = "events:feed:" + hashlib.sha256(
-                repr((self.prefix, params)).encode()
-            ).hexdigest()
-            entry = cache.get(self.whole_key)
-            if entry is not None and entry[0] == self.last_modified:
-                _last_modified, self._etag, self._data = entry
-
-    @property
-    def keys(self):
-        """{pk: component cache key} of the feed's events, in feed order (one query)."""
-        if self._keys is None:
-            self._keys = {
-                pk: f"{self.prefix}:{pk}:{hashlib.sha256(version.encode()).hexdigest()[:16]}"
-                for pk, version in self.filterset.qs.feed_versions(self.now)
-            }
-        return self._keys
-
-    @property
-    def etag(self):
-        if not self.valid:
-            return None
-        if self._etag is None:
-            head, _tail = ical.envelope(self.name)
-            inputs = hashlib.sha256(head)
-            inputs.update(repr((ical.FEED_MAX_BYTES, list(self.keys.values()))).encode())
-            self._etag = '"' + inputs.hexdigest()[:40] + '"'
-        return self._etag
-
-    @property
-    def data(self):
-        if self._data is None:
-            parts = cache.get_many(list(self.keys.values()))
-            missing = [pk for pk, key in self.keys.items() if key not in parts]
-            if missing:
-                built = {
-                    self.keys[event.pk]: ical.feed_component(event, base_url=settings.SITE_URL)
-                    for event in Event.objects.filter(pk__in=missing).for_feed(self.now)
-                }
-                cache.set_many(built, COMPONENT_CACHE_SECONDS)
-                parts.update(built)
-            ordered = [parts[key] for key in self.keys.values() if key in parts]
-            self._data = ical.assemble(ordered, name=self.name, max_bytes=ical.FEED_MAX_BYTES)
-            FEED_BUILDS.inc()
-            if self.whole_key:
-                cache.set(self.whole_key, (self.last_modified, self.etag, self._data),
-                          FEED_CACHE_SECONDS)
-        return self._data
-
-
-def _feed(request):
-    """Made once per request: the condition callbacks and the view share it."""
-    if not hasattr(request, "_events_feed"):
-        request._events_feed = FeedResult(request)
-    return request._events_feed
-
-
-@require_safe
-@condition(
-    etag_func=lambda request: _feed(request).etag,
-    last_modified_func=lambda request: _feed(request).last_modified,
-)
-def feed_ics(request):
-    """The subscription feed, filtered like /events/ (a bad filter is a 400)."""
-    feed = _feed(request)
-    if not feed.valid:
-        lines = [_("This calendar filter is not valid:")]
-        for field, errors in feed.filterset.errors.items():
-            label = field if field != "__all__" else _("filter")
-            lines.extend(f"{label}: {error}" for error in errors)
-        return HttpResponseBadRequest(
-            "\n".join(lines) + "\n", content_type="text/plain; charset=utf-8"
-        )
-    return calendar_response(feed.data)
 
 
 # News readers ---------------------------------------------------------------------------------

@@ -13,7 +13,9 @@ collected static files, gunicorn with 2 sync workers, the page cache in Redis db
 Python client when it is missing) at 16 connections for ``--seconds`` each, first with the
 page cache on (``DJANGO_PAGE_CACHE=1``) and then off. Each run measures ``/healthz`` first,
 half-way and last; a page's ratio is its requests/s over the mean of those three.
-Non-2xx answers and socket errors are counted. Not collected by pytest.
+Non-2xx answers and socket errors are counted. Last, the cold feed (1,000 events) against
+django-ical over the same events, timed in process in the same database (``bench_events.py``'s
+comparison; ``pip install django-ical``, in the dev extra). Not collected by pytest.
 """
 
 import argparse
@@ -34,6 +36,10 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from tests.bench.bench_events import print_feed_comparison  # noqa: E402
+
 PYTHON = sys.executable
 GUNICORN = str(Path(sys.executable).with_name("gunicorn"))
 
@@ -50,6 +56,15 @@ print(json.dumps({
                          .values_list("slug", flat=True)[:20])[-1],
     "event": Event.objects.published().upcoming(now).values_list("slug", flat=True)[10:11].get(),
 }))
+"""
+
+# The cold feed against django-ical over the same events, in the scratch database.
+FEED_SCRIPT = """
+import json
+from django.conf import settings
+settings.ALLOWED_HOSTS = ["*"]
+from tests.bench.bench_events import feed_against_django_ical
+print(json.dumps(feed_against_django_ical(RUNS)))
 """
 
 
@@ -238,6 +253,8 @@ def main():
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/6")
     parser.add_argument("--modes", default="on,off", help="page cache modes to run: on,off")
+    parser.add_argument("--feed-runs", type=int, default=9,
+                        help="cold feeds (and django-ical feeds) timed for the comparison")
     args = parser.parse_args()
 
     folder = Path(tempfile.mkdtemp(prefix="lv-load-"))
@@ -259,13 +276,15 @@ def main():
     load = run_wrk if shutil.which("wrk") else run_python_client
     try:
         started = time.perf_counter()
-        manage(env, "migrate", "--verbosity", "0")
-        manage(env, "collectstatic", "--noinput", "--verbosity", "0")
-        manage(env, "loaddemo")
-        manage(env, "loadscale", "--organisations", str(args.organisations),
+        # Bulk loading may take longer than a request may; the server keeps the timeout.
+        loading = {**env, "DJANGO_DB_STATEMENT_TIMEOUT_MS": "0"}
+        manage(loading, "migrate", "--verbosity", "0")
+        manage(loading, "collectstatic", "--noinput", "--verbosity", "0")
+        manage(loading, "loaddemo")
+        manage(loading, "loadscale", "--organisations", str(args.organisations),
                "--events", str(args.events))
         statement = "VACUUM ANALYZE" if database_url else "ANALYZE"
-        manage(env, "shell", "-c",
+        manage(loading, "shell", "-c",
                f"from django.db import connection; connection.cursor().execute('{statement}')")
         slugs = json.loads(manage(env, "shell", "-c", SLUGS_SCRIPT).strip().splitlines()[-1])
         vendor = "PostgreSQL" if database_url else "SQLite"
@@ -276,6 +295,8 @@ def main():
         today = datetime.datetime.now(datetime.UTC).astimezone(
             datetime.timezone(datetime.timedelta(hours=8))).date()
         pages = public_pages(slugs, today)
+        feed = json.loads(manage(env, "shell", "-c", FEED_SCRIPT.replace(
+            "RUNS", str(args.feed_runs))).strip().splitlines()[-1])
         runs = {}
         for mode in args.modes.split(","):
             flush_redis(args.redis_url)
@@ -283,6 +304,9 @@ def main():
             runs[mode] = measure({**env, "DJANGO_PAGE_CACHE": "1" if mode == "on" else "0"},
                                  pages, args, load)
         report(runs, pages)
+        print("\n/events/feed.ics built cold (cache cleared before each request), in process, "
+              f"median of {args.feed_runs}, against django-ical over the same events:")
+        print_feed_comparison(feed)
     finally:
         drop_database()
         shutil.rmtree(folder, ignore_errors=True)

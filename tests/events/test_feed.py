@@ -261,14 +261,14 @@ def test_feed_and_ics_run_a_fixed_number_of_queries(client, django_assert_num_qu
 
     grow(1)
     slug = Event.objects.first().slug
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(3):  # Last-Modified, the events with versions, organisers
         assert len(uids(client.get(FEED))) == 1
     with django_assert_num_queries(2):
         client.get(reverse("events:ics", args=[slug]))
     with django_assert_num_queries(1):
         client.get(reverse("events:atom"))
     grow(3)
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(3):  # Last-Modified, the events with versions, organisers
         assert len(uids(client.get(FEED))) == 4
     with django_assert_num_queries(2):
         client.get(reverse("events:ics", args=[slug]))
@@ -409,3 +409,64 @@ def test_deleting_an_organiser_moves_last_modified_forward(client, make_event, m
     response = client.get(FEED)
     assert "ORGANIZER" not in by_uid(response, event.uid)
     assert parse_http_date(response["Last-Modified"]) > int(long_ago.timestamp())
+
+
+# Whole feeds from the cache ----------------------------------------------------------------------
+
+@pytest.mark.parametrize("query", ["", "?zone=frontier"])
+def test_fresh_whole_feed_answers_without_a_query(client, make_event, make_zone, monkeypatch,
+                                                  query, django_assert_num_queries):
+    make_event(title="Brain forum", zone=make_zone(slug="frontier"))
+    first = client.get(FEED + query)
+    assert len(vevents(first)) == 1
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("a cache hit must not build the feed")
+
+    monkeypatch.setattr(ical, "event_component", refuse)
+    with django_assert_num_queries(0):
+        again = client.get(FEED + query)
+    assert again.content == first.content
+    assert (again["ETag"], again["Last-Modified"]) == (first["ETag"], first["Last-Modified"])
+    assert again["Content-Type"] == "text/calendar; charset=utf-8"
+    with django_assert_num_queries(0):
+        unchanged = client.get(FEED + query, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert unchanged.status_code == 304 and unchanged.content == b""
+
+
+def test_edit_shows_in_the_whole_feed_on_the_next_request(client, make_event, make_venue):
+    venue = make_venue(name="Hall A", address="")
+    event = make_event(title="Brain forum", venue=venue)
+    before = client.get(FEED)
+    event.title = "Brain and cognition forum"
+    event.save()
+    after = client.get(FEED, HTTP_IF_NONE_MATCH=before["ETag"])
+    assert str(by_uid(after, event.uid)["SUMMARY"]) == "Brain and cognition forum"
+    venue.name = "Hall B"
+    venue.save()
+    assert str(by_uid(client.get(FEED), event.uid)["LOCATION"]) == "Hall B"
+
+
+def test_whole_feed_ends_when_an_event_is_published_by_the_clock(clock, client, make_event):
+    moment = clock.now.replace(microsecond=0) + datetime.timedelta(minutes=5)
+    shown = make_event(title="Brain forum")
+    embargoed = make_event(title="Embargoed symposium", publish_from=moment)
+    assert uids(client.get(FEED)) == [shown.uid]
+    clock.set(moment - datetime.timedelta(seconds=1))
+    assert uids(client.get(FEED)) == [shown.uid]
+    clock.set(moment)
+    assert uids(client.get(FEED)) == [shown.uid, embargoed.uid]
+
+
+def test_whole_feed_ends_when_an_event_leaves_the_past_window(clock, client, make_event):
+    ended = clock.now.replace(microsecond=0) - ical.FEED_PAST_WINDOW + datetime.timedelta(
+        minutes=5)
+    old = make_event(title="Old forum", starts_at=ended - datetime.timedelta(hours=2),
+                     ends_at=ended)
+    shown = make_event(title="Brain forum")
+    first = client.get(FEED)
+    assert uids(first) == [old.uid, shown.uid]
+    clock.advance(minutes=5)
+    response = client.get(FEED)
+    assert uids(response) == [shown.uid]
+    assert parse_http_date(response["Last-Modified"]) > parse_http_date(first["Last-Modified"])
