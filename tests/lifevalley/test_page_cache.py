@@ -51,10 +51,16 @@ def text(response):
 
 @pytest.fixture
 def clock():
-    """The clock every part of the site reads (django.utils.timezone.now), moved by the test."""
+    """The clock every part of the site reads (django.utils.timezone.now), moved by the test.
+
+    It starts just after noon in Beijing today (with microseconds, as a real clock has), so no
+    test meets the page cache's midnight boundary (the day's "today" changes then) inside the
+    minutes it moves the clock.
+    """
 
     class Clock:
-        now = timezone.now()
+        now = timezone.localtime(timezone.now(), BEIJING).replace(
+            hour=12, minute=0, second=0, microsecond=250_000)
 
         def advance(self, **delta):
             self.now += datetime.timedelta(**delta)
