@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import condition, require_safe
 from django.views.generic import ListView
 
-from events import ical
+from events import ical, subscribe
 from events.filters import EventFilter
 from events.models import BEIJING, Event, FeedState, Venue
 from lifevalley.images import largest_rendition_url
@@ -86,6 +86,7 @@ class EventListView(ListView):
         context = super().get_context_data(**kwargs)
         page = context["page_obj"]
         description = self.filterset.describe()
+        links = subscribe_links(self.filterset.canonical_query(), name=calendar_name(description))
         context.update(
             {
                 "filter": self.filterset,
@@ -93,9 +94,9 @@ class EventListView(ListView):
                 "is_filtered": bool(self.filterset.active()),
                 "filter_description": description,
                 "page_range": context["paginator"].get_elided_page_range(page.number),
-                "subscribe": subscribe_links(
-                    self.filterset.canonical_query(), name=calendar_name(description)
-                ),
+                "subscribe": links,
+                # The feed of exactly this filter: what it holds, its QR code (events/subscribe.py).
+                **subscribe.builder_context(_feed(self.request), links),
             }
         )
         return context
