@@ -7,6 +7,7 @@ from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.core.cache import cache
 from django.db.models import Max, Subquery
+from django.db.models.functions import Coalesce, Greatest
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -19,6 +20,7 @@ from django.views.decorators.http import condition, require_safe
 from django.views.generic import ListView
 
 from events import ical, subscribe
+from events.changes import change_text, latest_change_at, recent_change_texts
 from events.filters import EventFilter
 from events.models import BEIJING, Event, FeedState, Venue
 from lifevalley.images import largest_rendition_url
@@ -190,6 +192,7 @@ class EventDetailView(PublishedDetailView):
                 "structured_data": event_structured_data(event, event.parent),
                 "subscribe": subscribe_links(name=calendar_name()),
                 "ics_url": reverse("events:ics", kwargs={"slug": event.slug}),
+                "changes": [(change, change_text(change)) for change in event.recent_changes],
             }
         )
         return context
@@ -473,11 +476,16 @@ class NewEventsFeed(Feed):
         return settings.SITE_URL + item.get_absolute_url()
 
     def items(self):
+        """Newly published events and, as updates, events whose time, place or status changed."""
         return (
             Event.objects.published()
             .filter(published_at__isnull=False)
+            .annotate(
+                news_at=Greatest("published_at", Coalesce(latest_change_at(), "published_at"))
+            )
             .for_cards()
-            .order_by("-published_at", "-pk")[: self.limit]
+            .with_changes()
+            .order_by("-news_at", "-pk")[: self.limit]
         )
 
     def item_title(self, item):
@@ -489,7 +497,11 @@ class NewEventsFeed(Feed):
         start = timezone.localtime(item.starts_at, BEIJING)
         # An event known only to the month gets no invented day.
         when = date_format(start, "YEAR_MONTH_FORMAT" if item.is_month_only else "LONG_DATE_FORMAT")
-        return f"{when} · {item.summary}" if item.summary else when
+        text = f"{when} · {item.summary}" if item.summary else when
+        changes = recent_change_texts(item, limit=1)
+        if changes:
+            return _("Update: %(change)s") % {"change": changes[0]} + "\n\n" + text
+        return text
 
     def item_pubdate(self, item):
         return max(item.published_at, item.publish_from or item.published_at)
