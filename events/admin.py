@@ -6,7 +6,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
-from events.models import Event, EventCategory, Speaker, Venue, make_uid
+from events.changes import change_text
+from events.models import Event, EventCategory, EventChange, Speaker, Venue, make_uid
 from lifevalley.admin import BackOfficeAdminMixin, ImagePreviewMixin, PublishableAdmin
 
 
@@ -147,3 +148,23 @@ def _free_slug(slug):
         if not Event.objects.filter(slug=candidate).exists():
             return candidate
     return f"{base}-{make_uid()[:8]}"
+
+
+@admin.register(EventChange)
+class EventChangeAdmin(BackOfficeAdminMixin, TranslationAdmin):
+    """Changes are recorded by themselves when an event's time, place or status changes;
+    staff only add the reason, shown with the change on the page and in calendars."""
+
+    list_display = ("changed_at", "event", "what_changed", "reason")
+    list_select_related = ("event",)
+    search_fields = ("event__title_en", "event__title_zh_hans", "reason_en")
+    date_hierarchy = "changed_at"
+    fields = ("event", "changed_at", "what_changed", "reason")
+    readonly_fields = ("event", "changed_at", "what_changed")
+
+    @admin.display(description=_("what changed"))
+    def what_changed(self, obj):
+        return change_text(obj)
+
+    def has_add_permission(self, request):
+        return False
