@@ -5,7 +5,11 @@ the cap (and what the cap leaves out), the per-client links, the address to copy
 of it, drawn by the site as inline SVG so a phone can subscribe from a poster or a screen.
 """
 
+from urllib.parse import urlencode
+
 import segno
+from django.conf import settings
+from django.urls import reverse
 from django.utils.safestring import mark_safe
 
 from events import ical
@@ -15,6 +19,28 @@ NEAR_CAP_SHARE = 0.8
 # A QR code survives a poster's smudges and a screen's glare at level M (15 % redundancy).
 QR_ERROR_LEVEL = "m"
 QR_SCALE = 4
+
+
+def subscribe_links(params=(), *, name="", path=None):
+    """Links that subscribe a calendar app to the feed with exactly these filter ``params``
+    (or to the feed at ``path``, such as a personal shortlist's).
+
+    webcal:// opens Apple Calendar and Thunderbird; Outlook wants the https:// address; Google's
+    link comes last in the template, since Google is unreachable in mainland China.
+    """
+    path = path or reverse("events:feed")
+    if params:
+        path += "?" + urlencode(list(params))
+    url = settings.SITE_URL + path
+    webcal = "webcal://" + url.split("://", 1)[1]
+    return {
+        "url": url,
+        "webcal": webcal,
+        "outlook": "https://outlook.live.com/calendar/0/addfromweb?"
+        + urlencode({"url": url, "name": name}),
+        "google": "https://calendar.google.com/calendar/r?" + urlencode({"cid": webcal}),
+        "name": name,
+    }
 
 
 def qr_svg(address):

@@ -23,6 +23,7 @@ from events import ical, subscribe
 from events.changes import change_text, latest_change_at, recent_change_texts
 from events.filters import EventFilter
 from events.models import BEIJING, Event, FeedState, Venue
+from events.subscribe import subscribe_links
 from lifevalley.images import largest_rendition_url
 from lifevalley.observability import FEED_BUILDS
 from lifevalley.views import PublishedDetailView
@@ -31,29 +32,6 @@ CALENDAR_CONTENT_TYPE = "text/calendar; charset=utf-8"
 # The month grid covers these years; anything else (e.g. 9999/13) is a 404.
 FIRST_YEAR, LAST_YEAR = 1990, 2200
 DAY_CELL_LIMIT = 3
-
-
-# Subscribe links ----------------------------------------------------------------------------
-
-def subscribe_links(params=(), *, name=""):
-    """Links that subscribe a calendar app to the feed with exactly these filter ``params``.
-
-    webcal:// opens Apple Calendar and Thunderbird; Outlook wants the https:// address; Google's
-    link comes last in the template, since Google is unreachable in mainland China.
-    """
-    path = reverse("events:feed")
-    if params:
-        path += "?" + urlencode(list(params))
-    url = settings.SITE_URL + path
-    webcal = "webcal://" + url.split("://", 1)[1]
-    return {
-        "url": url,
-        "webcal": webcal,
-        "outlook": "https://outlook.live.com/calendar/0/addfromweb?"
-        + urlencode({"url": url, "name": name}),
-        "google": "https://calendar.google.com/calendar/r?" + urlencode({"cid": webcal}),
-        "name": name,
-    }
 
 
 def calendar_name(description=""):

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "directory",
     "zones",
     "events",
+    "shortlist",
 ]
 
 MIDDLEWARE = [
@@ -325,3 +326,9 @@ LOGGING = {
 # The site's own address, used where a URL leaves the site (iCal, sitemaps, subscribe links).
 SITE_URL = os.environ.get("DJANGO_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
+
+# Personal shortlists (shortlist/): at most this many events a list, this many new lists an hour
+# from one address, and lists unused this many days are deleted by `manage.py expire_shortlists`.
+SHORTLIST_MAX_EVENTS = int(os.environ.get("DJANGO_SHORTLIST_MAX_EVENTS", "100"))
+SHORTLIST_CREATIONS_PER_HOUR = int(os.environ.get("DJANGO_SHORTLIST_CREATIONS_PER_HOUR", "10"))
+SHORTLIST_EXPIRY_DAYS = int(os.environ.get("DJANGO_SHORTLIST_EXPIRY_DAYS", "180"))
