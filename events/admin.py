@@ -1,13 +1,24 @@
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
+from events import ical
 from events.changes import change_text
-from events.models import Event, EventCategory, EventChange, Speaker, Venue, make_uid
+from events.feed_check import check_feeds
+from events.models import (
+    Event,
+    EventCategory,
+    EventChange,
+    FeedCheck,
+    Speaker,
+    Venue,
+    make_uid,
+)
 from lifevalley.admin import BackOfficeAdminMixin, ImagePreviewMixin, PublishableAdmin
 
 
@@ -168,3 +179,33 @@ class EventChangeAdmin(BackOfficeAdminMixin, TranslationAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+@admin.register(FeedCheck)
+class FeedCheckAdmin(admin.ModelAdmin):
+    """One page: every subscription feed as a calendar client gets it (count, bytes, parses)."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm("events.view_event")
+
+    def changelist_view(self, request, extra_context=None):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Feed check"),
+            "opts": self.model._meta,
+            "feeds": check_feeds(),
+            "max_bytes": ical.FEED_MAX_BYTES,
+            "max_events": ical.FEED_MAX_EVENTS,
+        }
+        return TemplateResponse(request, "admin/events/feed_check.html", context)

@@ -152,6 +152,15 @@ class FeedState(models.Model):
         return cls.objects.filter(pk=1).values_list("changed_at", flat=True).first()
 
 
+class FeedCheck(FeedState):
+    """The admin's feed check page (events/feed_check.py); no data of its own."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("feed check")
+        verbose_name_plural = _("feed check")
+
+
 class EventQuerySet(SearchableQuerySet, PublishableQuerySet):
     def related_search_condition(self, term):
         """Events at a venue, or with a speaker, whose name contains ``term``."""

@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('events', '0007_event_changes'),
+        ('events', '0006_search_substring_indexes'),
     ]
 
     operations = [
