@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from event_sources.fetch import FetchError, fetch_calendar
 from event_sources.models import ImportedEvent, SourceRun
@@ -23,6 +24,7 @@ from events.ical import clean_text
 from events.models import BEIJING, Event, EventChange, Venue
 
 MAX_EVENTS_PER_SOURCE = 2000
+REMOVED = gettext_noop("Removed from the organisation’s calendar.")
 
 
 def sync_source(source):
@@ -72,7 +74,7 @@ def apply_calendar(source, calendar, run):
         _apply_event(source, run, uid, component, known.get(uid), cancelled_dates.get(uid, ()))
     for uid, item in known.items():
         if uid not in masters and item.event.status != Event.Status.CANCELLED:
-            _cancel(item, run, _("Removed from the organisation’s calendar."))
+            _cancel(item, run, _(REMOVED))
 
 
 def _local(value):
@@ -180,7 +182,9 @@ def _cancel(item, run, reason):
     event.save()
     change = EventChange.objects.filter(event=event).first()
     if change is not None and change.after.get("status") == Event.Status.CANCELLED:
-        change.reason = reason
+        change.reason_en = str(reason)
+        with translation.override("zh-hans"):
+            change.reason_zh_hans = _(REMOVED)
         change.save()
     written = Event.objects.filter(pk=event.pk).values_list("updated_at", flat=True)[0]
     ImportedEvent.objects.filter(pk=item.pk).update(written_at=written)

@@ -148,6 +148,8 @@ def test_new_changed_repeating_and_removed_events(server, source, client):
     feed = icalendar.Calendar.from_ical(client.get(reverse("events:feed")).content)
     statuses = {str(v["SUMMARY"]): str(v["STATUS"]) for v in feed.walk("VEVENT")}
     assert statuses["Cancelled: Open Day"] == "CANCELLED"
+    assert "已从该机构的日历中移除。" in client.get(
+        "/zh-hans" + removed.get_absolute_url()).content.decode()
     assert sync().new == 0  # a second run with no change adds nothing
     assert Event.objects.count() == 3
 
