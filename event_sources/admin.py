@@ -29,7 +29,7 @@ class EventSourceAdmin(BackOfficeAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(SourceRun)
-class SourceRunAdmin(admin.ModelAdmin):
+class SourceRunAdmin(BackOfficeAdminMixin, admin.ModelAdmin):
     list_display = ("started_at", "source", "fetched_bytes", "new", "updated", "cancelled",
                     "rejected", "error")
     list_filter = ("source",)
