@@ -25,25 +25,28 @@ def _moment(value):
     return timezone.localtime(value, BEIJING)
 
 
-def _time_sentence(before, after):
-    """"Moved from 14:00 to 15:00 on 3 December 2026", or with both dates when the day moved."""
+def _time_sentence(before, after, all_day):
+    """"Moved from 14:00 to 15:00 on 3 December 2026", or with both dates when the day moved
+    (dates only for an all-day event)."""
     old = _moment(before.get("starts_at") or after.get("starts_at"))
     new = _moment(after.get("starts_at") or before.get("starts_at"))
+    moment_format = "LONG_DATE_FORMAT" if all_day else "LONG_DATETIME_FORMAT"
     if "starts_at" not in before:  # only the end (or the kind of date) changed
-        if "ends_at" in before:
-            return _("Now ends at %(time)s on %(date)s.") % {
-                "time": date_format(_moment(after["ends_at"]), "H:i"),
-                "date": date_format(_moment(after["ends_at"]), "LONG_DATE_FORMAT"),
-            }
-        return _("The dates were changed.")
-    if old.date() == new.date():
+        if "ends_at" not in before:
+            return _("The dates were changed.")
+        end = _moment(after["ends_at"])
+        if all_day:
+            return _("Now ends on %(date)s.") % {"date": date_format(end, "LONG_DATE_FORMAT")}
+        return _("Now ends at %(time)s on %(date)s.") % {
+            "time": date_format(end, "H:i"), "date": date_format(end, "LONG_DATE_FORMAT"),
+        }
+    if old.date() == new.date() and not all_day:
         return _("Moved from %(old)s to %(new)s on %(date)s.") % {
             "old": date_format(old, "H:i"), "new": date_format(new, "H:i"),
             "date": date_format(new, "LONG_DATE_FORMAT"),
         }
     return _("Moved from %(old)s to %(new)s.") % {
-        "old": date_format(old, "LONG_DATETIME_FORMAT"),
-        "new": date_format(new, "LONG_DATETIME_FORMAT"),
+        "old": date_format(old, moment_format), "new": date_format(new, moment_format),
     }
 
 
@@ -77,7 +80,8 @@ def change_lines(change):
     reason = " ".join((change.reason or "").split())
     lines = []
     if any(name in before for name in TIME_FIELDS):
-        lines.append(_time_sentence(before, after))
+        all_day = after.get("is_all_day", change.event.is_all_day)
+        lines.append(_time_sentence(before, after, all_day))
     if "venue" in before:
         lines.append(_venue_sentence(before, after))
     if "recurrence_rule" in before or "exception_dates" in before:

@@ -32,12 +32,15 @@ CALENDAR_CONTENT_TYPE = "text/calendar; charset=utf-8"
 
 
 def private(view):
-    """never_cache, plus no indexing and no referrer carrying the token to other sites."""
+    """never_cache, plus no indexing and no referrer carrying the token to other sites.
+
+    ``same-origin``, not ``no-referrer``: with the latter browsers send ``Origin: null`` on the
+    page's own POST forms, which fails Django's CSRF origin check."""
 
     def wrapped(request, *args, **kwargs):
         response = view(request, *args, **kwargs)
         response["X-Robots-Tag"] = "noindex, nofollow"
-        response["Referrer-Policy"] = "no-referrer"
+        response["Referrer-Policy"] = "same-origin"
         return response
 
     wrapped.__name__ = view.__name__

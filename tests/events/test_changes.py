@@ -121,3 +121,15 @@ def test_event_page_lists_changes_newest_first(client, forum, make_venue):
     forum.save()
     html = client.get(forum.get_absolute_url()).content.decode()
     assert html.index("Venue changed from Hall A to Hall C.") < html.index("Moved from 14:00")
+
+
+def test_an_all_day_event_moves_by_dates(forum):
+    day = forum.local_start.date()
+    forum.is_all_day = True
+    forum.save()
+    forum.changes.all().delete()
+    later = day + datetime.timedelta(days=1)
+    forum.starts_at, forum.ends_at = at(later, 0), at(later, 0)
+    forum.save()
+    [change] = forum.changes.all()
+    assert str(change) == f"Moved from {long_date(day)} to {long_date(later)}."

@@ -168,7 +168,7 @@ def test_shortlist_pages_are_never_page_cached(client, page_cache, make_event):
     response = anonymous.get(url)
     assert second.title in response.content.decode()
     assert "private" in response["Cache-Control"]
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "same-origin"
 
 
 def test_manage_and_feed_run_a_fixed_number_of_queries(client, make_event, make_venue,
