@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from events import ical
 from events.models import EventCategory
+from events.views import FeedResult
 from zones.models import Zone
 
 
@@ -41,8 +42,6 @@ def feed_filters():
 
 
 def check_feed(label, query):
-    from events.views import FeedResult  # the feed's own builder, shared with its view
-
     feed = FeedResult(SimpleNamespace(GET=QueryDict(query)))
     data = feed.data
     parses, error, count, last_changed = True, "", 0, None

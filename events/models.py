@@ -710,9 +710,8 @@ class EventChange(models.Model):
         verbose_name_plural = _("event changes")
 
     def __str__(self):
-        from events.changes import change_lines
-
-        return " ".join(change_lines(self)) or str(self.event)
+        # The sentence itself is events.changes.change_text (it needs the event's other data).
+        return f"{self.event_id} · {self.changed_at:%Y-%m-%d %H:%M}"
 
     def save(self, *args, **kwargs):
         with transaction.atomic():
