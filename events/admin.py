@@ -1,15 +1,26 @@
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
-from events import recurrence
+from events import ical, recurrence
+from events.changes import change_text
+from events.feed_check import check_feeds
 from events.forms import PREVIEW_BUTTON, EventAdminForm
-from events.models import Event, EventCategory, Speaker, Venue, make_uid
+from events.models import (
+    Event,
+    EventCategory,
+    EventChange,
+    FeedCheck,
+    Speaker,
+    Venue,
+    make_uid,
+)
 from lifevalley import history
 from lifevalley.admin import BackOfficeAdminMixin, ImagePreviewMixin, PublishableAdmin
 from lifevalley.admin_display import moment_text, when_text
@@ -205,3 +216,53 @@ def _free_slug(slug):
         if not Event.objects.filter(slug=candidate).exists():
             return candidate
     return f"{base}-{make_uid()[:8]}"
+
+
+@admin.register(EventChange)
+class EventChangeAdmin(BackOfficeAdminMixin, TranslationAdmin):
+    """Changes are recorded by themselves when an event's time, place or status changes;
+    staff only add the reason, shown with the change on the page and in calendars."""
+
+    list_display = ("changed_at", "event", "what_changed", "reason")
+    list_select_related = ("event",)
+    search_fields = ("event__title_en", "event__title_zh_hans", "reason_en")
+    date_hierarchy = "changed_at"
+    fields = ("event", "changed_at", "what_changed", "reason")
+    readonly_fields = ("event", "changed_at", "what_changed")
+
+    @admin.display(description=_("what changed"))
+    def what_changed(self, obj):
+        return change_text(obj)
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(FeedCheck)
+class FeedCheckAdmin(admin.ModelAdmin):
+    """One page: every subscription feed as a calendar client gets it (count, bytes, parses)."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm("events.view_event")
+
+    def changelist_view(self, request, extra_context=None):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Feed check"),
+            "opts": self.model._meta,
+            "feeds": check_feeds(),
+            "max_bytes": ical.FEED_MAX_BYTES,
+            "max_events": ical.FEED_MAX_EVENTS,
+        }
+        return TemplateResponse(request, "admin/events/feed_check.html", context)

@@ -20,16 +20,16 @@ from typing import NamedTuple
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Max, Subquery
-from django.http import HttpResponseBadRequest
+from django.http import HttpResponse, HttpResponseBadRequest
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import condition, require_safe
 
 from events import ical
 from events.filters import EventFilter
-from events.models import Event, FeedState, Venue, prefetch_public_organisers
-from events.views import calendar_name, calendar_response
+from events.models import Event, FeedState, Venue, prefetch_vevent_relations
 from lifevalley.observability import FEED_BUILDS
 from lifevalley.page_cache import current_version
 
@@ -44,6 +44,25 @@ WORKER_FEEDS = 8
 
 
 # Last-Modified ----------------------------------------------------------------------------------
+
+CALENDAR_CONTENT_TYPE = "text/calendar; charset=utf-8"
+
+
+def calendar_name(description=""):
+    site = _("Life Valley events")
+    return f"{site} · {description}" if description else site
+
+
+def calendar_response(data, *, filename=None):
+    """``data`` as text/calendar, uncompressed and kept out of search engines."""
+    response = HttpResponse(data, content_type=CALENDAR_CONTENT_TYPE)
+    response["X-Robots-Tag"] = "noindex"
+    # no-transform: proxies must not recompress or rewrite the calendar.
+    response["Cache-Control"] = "public, max-age=900, no-transform"
+    if filename:
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
 
 def _latest(queryset, field):
     return Subquery(queryset.order_by(f"-{field}").values(field)[:1])
@@ -160,8 +179,14 @@ class FeedResult:
     still fresh (see the module's docstring) answers without the database.
     """
 
-    def __init__(self, request):
+    def __init__(self, request, list_filter=None):
+        """``list_filter``: a list page's validated EventFilter, whose feed the subscription
+        builder shows; the feed applies it to every published event, not to the list's own."""
+        self.request = request
         self.now = timezone.now()
+        if list_filter is not None:
+            self.filterset = list_filter
+            self.queryset = list_filter.filter_queryset(Event.objects.published(self.now))
         self.prefix = ":".join([
             "events:vevent", ical.OUTPUT_VERSION, get_language(),
             hashlib.sha256(settings.SITE_URL.encode()).hexdigest()[:8],
@@ -170,11 +195,12 @@ class FeedResult:
         self._etag = self._data = self._keys = self._events = None
         # Only a conditional request may be answered without the bytes: any other fetches
         # its events whole with their versions, in one query, ready to build what is missing.
-        self.conditional = any(
+        self.conditional = list_filter is None and any(
             header in request.META
             for header in ("HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE")
         )
-        self.params = _request_params(request)
+        self.params = (list_filter.canonical_query() if list_filter is not None
+                       else _request_params(request))
         self.content_version = current_version()
         self.whole_key = None
         if self.content_version is not None and tuple(
@@ -189,9 +215,6 @@ class FeedResult:
             self.valid = True
             self.last_modified, self._etag, self._data = entry[2:]
             return
-        self.filterset = EventFilter(
-            request.GET, queryset=Event.objects.published(self.now), request=request
-        )
         self.valid = self.filterset.is_valid()
         if not self.valid:
             return
@@ -204,16 +227,27 @@ class FeedResult:
             self._etag, self._data = entry.etag, entry.data
             self._store()
 
+    @cached_property
+    def filterset(self):
+        """The request's filter (a whole feed still fresh answers without it)."""
+        return EventFilter(
+            self.request.GET, queryset=Event.objects.published(self.now), request=self.request
+        )
+
+    @cached_property
+    def queryset(self):
+        return self.filterset.qs
+
     @property
     def keys(self):
         """{pk: component cache key} of the feed's events, in feed order (one query)."""
         if self._keys is None:
             if self.conditional:
-                versions = self.filterset.qs.feed_versions(self.now)
+                versions = self.queryset.feed_versions(self.now)
             else:
                 self._events = {
                     event.pk: event
-                    for event in self.filterset.qs.for_feed_with_versions(self.now)
+                    for event in self.queryset.for_feed_with_versions(self.now)
                 }
                 versions = [(pk, event.feed_version) for pk, event in self._events.items()]
             self._keys = {
@@ -255,7 +289,7 @@ class FeedResult:
         if self._events is None:  # a conditional request whose ETag did not match
             return Event.objects.filter(pk__in=pks).for_feed(self.now)
         events = [self._events[pk] for pk in pks]
-        prefetch_public_organisers(events, self.now)
+        prefetch_vevent_relations(events, self.now)
         return events
 
     def _store(self):
@@ -272,7 +306,7 @@ class FeedResult:
         _remember(self.whole_key, entry)
 
 
-def _feed(request):
+def feed_for_request(request):
     """Made once per request: the condition callbacks and the view share it."""
     if not hasattr(request, "_events_feed"):
         request._events_feed = FeedResult(request)
@@ -281,12 +315,12 @@ def _feed(request):
 
 @require_safe
 @condition(
-    etag_func=lambda request: _feed(request).etag,
-    last_modified_func=lambda request: _feed(request).last_modified,
+    etag_func=lambda request: feed_for_request(request).etag,
+    last_modified_func=lambda request: feed_for_request(request).last_modified,
 )
 def feed_ics(request):
     """The subscription feed, filtered like /events/ (a bad filter is a 400)."""
-    feed = _feed(request)
+    feed = feed_for_request(request)
     if not feed.valid:
         lines = [_("This calendar filter is not valid:")]
         for field, errors in feed.filterset.errors.items():

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from icalendar.caselessdict import canonsort_keys
 from icalendar.parser import Contentline
 
+from events.changes import recent_change_texts
 from events.models import BEIJING
 
 PRODID = "-//Zhongguancun Life Science Park//Life Valley events//EN"
@@ -75,6 +76,8 @@ def plain_description(event, *, event_url, description_limit=None):
             _("Held in %(month)s; the exact dates have not been announced.")
             % {"month": date_format(event.local_start, "YEAR_MONTH_FORMAT")}
         )
+    # What changed comes first, so a calendar shows why the event moved (events/changes.py).
+    parts.extend(clean_text(text) for text in recent_change_texts(event))
     summary = event.summary  # each translated field is read once: reads cost a lookup
     if summary:
         parts.append(clean_text(summary))

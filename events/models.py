@@ -3,6 +3,7 @@ import uuid
 from types import SimpleNamespace
 
 from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 from django.db.models import Func, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Cast, Coalesce, Concat
@@ -125,6 +126,15 @@ def ending_after(moment):
     return Q(upcoming_until__gte=moment)
 
 
+class FeedCheck(FeedState):
+    """The admin's feed check page (events/feed_check.py); no data of its own."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("feed check")
+        verbose_name_plural = _("feed check")
+
+
 class EventQuerySet(SearchableQuerySet, PublishableQuerySet):
     def related_search_condition(self, term):
         """Events at a venue, or with a speaker, whose name contains ``term``."""
@@ -186,8 +196,17 @@ class EventQuerySet(SearchableQuerySet, PublishableQuerySet):
         return self.with_public("category", "venue", "zone", now=now)
 
     def for_calendar(self, now=None):
-        """What a VEVENT shows: the card's relations plus the public organisers."""
-        return self.for_cards(now).with_public("organisers", now=now)
+        """What a VEVENT shows: the card's relations, the public organisers and what changed."""
+        return self.for_cards(now).with_public("organisers", now=now).with_changes()
+
+    def with_changes(self):
+        """Each event's recorded changes, newest first, as ``event.recent_changes``."""
+        return self.prefetch_related(
+            models.Prefetch(
+                "changes", queryset=EventChange.objects.order_by("-changed_at", "-pk"),
+                to_attr="recent_changes",
+            )
+        )
 
     def for_detail(self, now=None):
         """What the event page shows: its calendar data, speakers, parent and satellites."""
@@ -203,8 +222,8 @@ class EventQuerySet(SearchableQuerySet, PublishableQuerySet):
 
     def for_feed_with_versions(self, now):
         """``for_feed``'s events, each with its ``feed_version`` (the one ``feed_versions``
-        gives), in one query: the public organisers are not fetched, ``prefetch_public_organisers``
-        fetches them for the events whose VEVENT is to be built."""
+        gives), in one query: the public organisers and changes are not fetched;
+        ``prefetch_vevent_relations`` fetches them for the events whose VEVENT is built."""
         from events.ical import FEED_MAX_EVENTS
 
         annotations = {
@@ -260,9 +279,10 @@ VERSION_PARTS = (
 )
 
 
-def prefetch_public_organisers(events, now):
-    """``event.public_organisers`` for these events, as ``for_calendar`` fetches them."""
-    lookups = Event.objects.with_public("organisers", now=now)._prefetch_related_lookups
+def prefetch_vevent_relations(events, now):
+    """What ``for_calendar`` prefetches (the public organisers, the recorded changes), for
+    these events."""
+    lookups = Event.objects.for_calendar(now)._prefetch_related_lookups
     models.prefetch_related_objects(events, *lookups)
 
 
@@ -508,23 +528,35 @@ class Event(ImageAltMixin, PublishableModel):
         self.recurrence_rule = normalise_rule(self.recurrence_rule)
         self.normalise_dates()
         self.series_ends_at = self.compute_series_end()
-        if self.pk is not None and not self._state.adding and self._sequence_fields_changed():
+        changes = {}
+        if self.pk is not None and not self._state.adding:
+            changes = self._sequence_changes()
+        if changes:
             self.sequence += 1
+        # Changes made while the event was a draft were never public: nothing to explain.
+        was_published = self.published_at is not None
         if self.is_published and self.published_at is None:
             self.published_at = timezone.now()
         with transaction.atomic():
             super().save(*args, **kwargs)
+            if changes and was_published:
+                EventChange.record(self, changes)
             FeedState.touch()
         self._remember_sequence_fields()
 
-    def _sequence_fields_changed(self):
+    def _sequence_changes(self):
+        """{field: (before, after)} of the SEQUENCE fields this save changes."""
         loaded = getattr(self, "_loaded_sequence_values", None)
         if loaded is None:
             row = Event.objects.filter(pk=self.pk).values(*self.SEQUENCE_FIELDS).first()
             if row is None:
-                return False
+                return {}
             loaded = row
-        return any(loaded.get(name) != getattr(self, name) for name in self.SEQUENCE_FIELDS)
+        return {
+            name: (loaded.get(name), getattr(self, name))
+            for name in self.SEQUENCE_FIELDS
+            if loaded.get(name) != getattr(self, name)
+        }
 
     def normalise_dates(self):
         """All-day events run from 00:00 on the first day to 23:59:59 on the last (Beijing)."""
@@ -711,3 +743,61 @@ def _deleted(sender, **kwargs):
 def _organisers_changed(sender, action, **kwargs):
     if action in {"post_add", "post_remove", "post_clear"}:
         FeedState.touch()
+
+
+class EventChange(models.Model):
+    """A change of an event's time, place or status after it was published (one per save).
+
+    Recorded by ``Event.save`` from the fields that raise SEQUENCE, so nothing is asked of
+    staff but, if they like, the reason. ``before`` and ``after`` hold the changed fields'
+    values (times as ISO text, a venue as its names in both languages), so the sentence is
+    written at display time in the reader's language (events/changes.py).
+    """
+
+    event = models.ForeignKey(
+        Event, verbose_name=_("event"), related_name="changes", on_delete=models.CASCADE
+    )
+    changed_at = models.DateTimeField(_("changed"), default=timezone.now, editable=False)
+    before = models.JSONField(_("before"), default=dict, editable=False,
+                              encoder=DjangoJSONEncoder)
+    after = models.JSONField(_("after"), default=dict, editable=False, encoder=DjangoJSONEncoder)
+    reason = models.CharField(
+        _("reason"), max_length=300, blank=True,
+        help_text=_("Shown with the change on the event page and in calendars, e.g. "
+                    "“The speaker’s flight was delayed.”"),
+    )
+
+    class Meta:
+        ordering = ["-changed_at", "-pk"]
+        verbose_name = _("event change")
+        verbose_name_plural = _("event changes")
+
+    def __str__(self):
+        # The sentence itself is events.changes.change_text (it needs the event's other data).
+        return f"{self.event_id} · {self.changed_at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args, **kwargs):
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            # A reason added later changes the event's VEVENT and Atom entry too.
+            Event.objects.filter(pk=self.event_id).update(updated_at=timezone.now())
+            FeedState.touch()
+
+    @classmethod
+    def record(cls, event, changes):
+        before, after = {}, {}
+        for name, (old, new) in changes.items():
+            if name == "venue_id":
+                name, old, new = "venue", _venue_names(old), _venue_names(new)
+            before[name], after[name] = old, new
+        return cls.objects.create(event=event, before=before, after=after)
+
+
+def _venue_names(venue_id):
+    """The venue's name in each language, as it was at the time of the change."""
+    if venue_id is None:
+        return None
+    row = Venue.objects.filter(pk=venue_id).values("name_en", "name_zh_hans").first()
+    if row is None:
+        return None
+    return {"en": row["name_en"], "zh-hans": row["name_zh_hans"] or row["name_en"]}

@@ -1,6 +1,6 @@
 from modeltranslation.translator import TranslationOptions, register
 
-from events.models import Event, EventCategory, Speaker, Venue
+from events.models import Event, EventCategory, EventChange, Speaker, Venue
 
 
 @register(EventCategory)
@@ -21,3 +21,8 @@ class EventTranslation(TranslationOptions):
 @register(Speaker)
 class SpeakerTranslation(TranslationOptions):
     fields = ("role", "affiliation", "talk_title")
+
+
+@register(EventChange)
+class EventChangeTranslation(TranslationOptions):
+    fields = ("reason",)

@@ -3,7 +3,8 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
-from django.http import Http404, HttpResponse
+from django.db.models.functions import Coalesce, Greatest
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -14,13 +15,15 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 from django.views.generic import ListView
 
-from events import ical, month_grid
+from events import ical, month_grid, subscribe
+from events.changes import change_text, latest_change_at, recent_change_texts
+from events.feeds import FeedResult, calendar_name, calendar_response
 from events.filters import EventFilter, organiser_suggestions
 from events.models import BEIJING, Event
+from events.subscribe import subscribe_links
 from lifevalley.images import largest_rendition_url
 from lifevalley.views import PublishedDetailView
 
-CALENDAR_CONTENT_TYPE = "text/calendar; charset=utf-8"
 # The month grid covers these years; anything else (e.g. 9999/13) is a 404.
 FIRST_YEAR, LAST_YEAR = 1990, 2200
 DAY_CELL_LIMIT = 3
@@ -28,34 +31,6 @@ MONTH_GRID_FIELDS = (
     "title", "slug", "starts_at", "ends_at", "is_all_day", "date_precision", "recurrence_rule",
     "exception_dates", "status",
 )
-
-
-# Subscribe links ----------------------------------------------------------------------------
-
-def subscribe_links(params=(), *, name=""):
-    """Links that subscribe a calendar app to the feed with exactly these filter ``params``.
-
-    webcal:// opens Apple Calendar and Thunderbird; Outlook wants the https:// address; Google's
-    link comes last in the template, since Google is unreachable in mainland China.
-    """
-    path = reverse("events:feed")
-    if params:
-        path += "?" + urlencode(list(params))
-    url = settings.SITE_URL + path
-    webcal = "webcal://" + url.split("://", 1)[1]
-    return {
-        "url": url,
-        "webcal": webcal,
-        "outlook": "https://outlook.live.com/calendar/0/addfromweb?"
-        + urlencode({"url": url, "name": name}),
-        "google": "https://calendar.google.com/calendar/r?" + urlencode({"cid": webcal}),
-        "name": name,
-    }
-
-
-def calendar_name(description=""):
-    site = _("Life Valley events")
-    return f"{site} · {description}" if description else site
 
 
 # Lists ----------------------------------------------------------------------------------------
@@ -87,6 +62,7 @@ class EventListView(ListView):
         context = super().get_context_data(**kwargs)
         page = context["page_obj"]
         description = self.filterset.describe()
+        links = subscribe_links(self.filterset.canonical_query(), name=calendar_name(description))
         context.update(
             {
                 "filter": self.filterset,
@@ -95,9 +71,9 @@ class EventListView(ListView):
                 "is_filtered": bool(self.filterset.active()),
                 "filter_description": description,
                 "page_range": context["paginator"].get_elided_page_range(page.number),
-                "subscribe": subscribe_links(
-                    self.filterset.canonical_query(), name=calendar_name(description)
-                ),
+                "subscribe": links,
+                # The feed of exactly this filter: what it holds, its QR code (events/subscribe.py).
+                **subscribe.builder_context(FeedResult(self.request, self.filterset), links),
             }
         )
         return context
@@ -170,6 +146,7 @@ class EventDetailView(PublishedDetailView):
                 "structured_data": event_structured_data(event, event.parent),
                 "subscribe": subscribe_links(name=calendar_name()),
                 "ics_url": reverse("events:ics", kwargs={"slug": event.slug}),
+                "changes": [(change, change_text(change)) for change in event.recent_changes],
             }
         )
         return context
@@ -240,17 +217,6 @@ def event_structured_data(event, parent=None):
 
 # iCalendar ------------------------------------------------------------------------------------
 
-def calendar_response(data, *, filename=None):
-    """``data`` as text/calendar, uncompressed and kept out of search engines."""
-    response = HttpResponse(data, content_type=CALENDAR_CONTENT_TYPE)
-    response["X-Robots-Tag"] = "noindex"
-    # no-transform: proxies must not recompress or rewrite the calendar.
-    response["Cache-Control"] = "public, max-age=900, no-transform"
-    if filename:
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
 @require_safe
 def event_ics(request, slug):
     """One event as a one-time .ics copy (no calendar name: Outlook would make a calendar)."""
@@ -299,11 +265,16 @@ class NewEventsFeed(Feed):
         return settings.SITE_URL + item.get_absolute_url()
 
     def items(self):
+        """Newly published events and, as updates, events whose time, place or status changed."""
         return (
             Event.objects.published()
             .filter(published_at__isnull=False)
+            .annotate(
+                news_at=Greatest("published_at", Coalesce(latest_change_at(), "published_at"))
+            )
             .for_cards()
-            .order_by("-published_at", "-pk")[: self.limit]
+            .with_changes()
+            .order_by("-news_at", "-pk")[: self.limit]
         )
 
     def item_title(self, item):
@@ -315,7 +286,11 @@ class NewEventsFeed(Feed):
         start = timezone.localtime(item.starts_at, BEIJING)
         # An event known only to the month gets no invented day.
         when = date_format(start, "YEAR_MONTH_FORMAT" if item.is_month_only else "LONG_DATE_FORMAT")
-        return f"{when} · {item.summary}" if item.summary else when
+        text = f"{when} · {item.summary}" if item.summary else when
+        changes = recent_change_texts(item, limit=1)
+        if changes:
+            return _("Update: %(change)s") % {"change": changes[0]} + "\n\n" + text
+        return text
 
     def item_pubdate(self, item):
         return max(item.published_at, item.publish_from or item.published_at)

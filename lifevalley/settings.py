@@ -68,6 +68,8 @@ INSTALLED_APPS = [
     "directory",
     "zones",
     "events",
+    "shortlist",
+    "event_sources",
 ]
 
 MIDDLEWARE = [
@@ -333,3 +335,15 @@ LOGGING = {
 # The site's own address, used where a URL leaves the site (iCal, sitemaps, subscribe links).
 SITE_URL = os.environ.get("DJANGO_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
+
+# Personal shortlists (shortlist/): at most this many events a list, this many new lists an hour
+# from one address, and lists unused this many days are deleted by `manage.py expire_shortlists`.
+SHORTLIST_MAX_EVENTS = int(os.environ.get("DJANGO_SHORTLIST_MAX_EVENTS", "100"))
+SHORTLIST_CREATIONS_PER_HOUR = int(os.environ.get("DJANGO_SHORTLIST_CREATIONS_PER_HOUR", "10"))
+SHORTLIST_EXPIRY_DAYS = int(os.environ.get("DJANGO_SHORTLIST_EXPIRY_DAYS", "180"))
+
+# Event sources (event_sources/): limits on fetching an organisation's calendar. Private,
+# loopback and link-local addresses are refused unless DJANGO_EVENT_SOURCES_ALLOW_PRIVATE=1.
+EVENT_SOURCES_MAX_BYTES = int(os.environ.get("DJANGO_EVENT_SOURCES_MAX_BYTES", "2000000"))
+EVENT_SOURCES_TIMEOUT_SECONDS = float(os.environ.get("DJANGO_EVENT_SOURCES_TIMEOUT_SECONDS", "10"))
+EVENT_SOURCES_ALLOW_PRIVATE = env_bool("DJANGO_EVENT_SOURCES_ALLOW_PRIVATE", False)

@@ -37,6 +37,7 @@ urlpatterns += i18n_patterns(
     path("zones/", include("zones.urls")),
     path("directory/", include("directory.urls")),
     path("events/", include("events.urls")),
+    path("shortlist/", include("shortlist.urls")),
     prefix_default_language=False,
 )
 

@@ -57,8 +57,29 @@ def test_staff_preview_from_admin_view_on_site(staff_client, make_zone):
 REGISTERED = sorted(f"{model._meta.app_label}.{model._meta.model_name}"
                     for model in admin.site._registry)
 
+def _event_change(fixture):
+    """A recorded change: a published event moved by an hour."""
+    import datetime
+
+    event = fixture("make_event")()
+    event.starts_at += datetime.timedelta(hours=1)
+    event.ends_at += datetime.timedelta(hours=1)
+    event.save()
+    return event.changes.get()
+
+
+def _event_source(fixture):
+    from event_sources.models import EventSource
+
+    return EventSource.objects.create(name="Institute seminars",
+                                      url="https://institute.example.com/seminars.ics",
+                                      category=fixture("make_event_category")())
+
+
 # For each model staff edit: how to make one, and a text field the change form edits.
 EDITABLE = {
+    "events.eventchange": (_event_change, "reason_en"),
+    "event_sources.eventsource": (_event_source, "name"),
     "auth.group": (lambda fixture: Group.objects.create(name="Reviewers"), "name"),
     "auth.user": (lambda fixture: fixture("django_user_model").objects.create_user(
         "colleague", "colleague@example.com", "a-long-test-password"), "first_name"),

@@ -2,6 +2,7 @@
 keeps the public on the published version until a Publisher publishes the change."""
 
 import csv
+import datetime
 import io
 
 import icalendar
@@ -9,6 +10,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from directory.csv_io import COLUMN_NAMES
 from directory.models import Organisation
@@ -46,6 +48,9 @@ def test_editor_form_change_to_published_event_waits_and_the_public_sees_the_old
     editor_client, publisher_browser, make_event
 ):
     event = make_event(title="Genome Forum", slug="genome-forum")
+    # Last saved an hour ago, so publishing visibly moves LAST-MODIFIED (whole seconds).
+    Event.objects.filter(pk=event.pk).update(
+        updated_at=timezone.now() - datetime.timedelta(hours=1))
     visitor = Client()
     before_page = visitor.get(event.get_absolute_url()).content
     before = feed_event(visitor, event.uid)

@@ -1,0 +1,90 @@
+"""The subscription builder: what the feed of exactly this filter holds, and how to get it.
+
+Shown under a filtered list of events: how many events the feed carries now, its size against
+the cap (and what the cap leaves out), the per-client links, the address to copy and a QR code
+of it, drawn by the site as inline SVG so a phone can subscribe from a poster or a screen.
+"""
+
+from urllib.parse import urlencode
+
+import segno
+from django.conf import settings
+from django.urls import reverse
+from django.utils.safestring import mark_safe
+
+from events import ical
+
+# Past this share of either cap the builder warns that the feed is nearly full.
+NEAR_CAP_SHARE = 0.8
+# A QR code survives a poster's smudges and a screen's glare at level M (15 % redundancy).
+QR_ERROR_LEVEL = "m"
+QR_SCALE = 4
+
+
+def subscribe_links(params=(), *, name="", path=None):
+    """Links that subscribe a calendar app to the feed with exactly these filter ``params``
+    (or to the feed at ``path``, such as a personal shortlist's).
+
+    webcal:// opens Apple Calendar and Thunderbird; Outlook wants the https:// address; Google's
+    link comes last in the template, since Google is unreachable in mainland China.
+    """
+    path = path or reverse("events:feed")
+    if params:
+        path += "?" + urlencode(list(params))
+    url = settings.SITE_URL + path
+    webcal = "webcal://" + url.split("://", 1)[1]
+    return {
+        "url": url,
+        "webcal": webcal,
+        "outlook": "https://outlook.live.com/calendar/0/addfromweb?"
+        + urlencode({"url": url, "name": name}),
+        "google": "https://calendar.google.com/calendar/r?" + urlencode({"cid": webcal}),
+        "name": name,
+    }
+
+
+def qr_svg(address):
+    """An inline ``<svg>`` QR code of ``address`` (safe to render: segno writes only a path)."""
+    code = segno.make(address, error=QR_ERROR_LEVEL, micro=False)
+    return mark_safe(code.svg_inline(scale=QR_SCALE, border=4, omitsize=False))  # noqa: S308
+
+
+def feed_status(feed):
+    """What the feed of ``feed`` (a ``views.FeedResult``) holds now, against its caps.
+
+    ``in_window`` counts every published event of the filter the feed's window covers;
+    ``count`` those the bytes actually carry. What the caps leave out is the farthest events,
+    so the builder names the first of them.
+    """
+    data = feed.data
+    count = data.count(b"BEGIN:VEVENT\r\n")
+    size = len(data)
+    in_window, first_left_out = count, None
+    if count >= ical.FEED_MAX_EVENTS or size >= NEAR_CAP_SHARE * ical.FEED_MAX_BYTES:
+        # Only a feed at a cap can have left events out: count what its window holds.
+        window = feed.queryset.ending_after(feed.now - ical.FEED_PAST_WINDOW)
+        in_window = window.count()
+        if in_window > count:
+            first_left_out = (
+                window.order_by("starts_at", "pk").values_list("starts_at", flat=True)[count]
+            )
+    return {
+        "count": count,
+        "in_window": in_window,
+        "left_out": in_window - count,
+        "first_left_out": first_left_out,
+        "bytes": size,
+        "max_bytes": ical.FEED_MAX_BYTES,
+        "max_events": ical.FEED_MAX_EVENTS,
+        "share": round(100 * size / ical.FEED_MAX_BYTES),
+        "near_cap": (
+            size >= NEAR_CAP_SHARE * ical.FEED_MAX_BYTES
+            or count >= NEAR_CAP_SHARE * ical.FEED_MAX_EVENTS
+        ),
+        "past_days": ical.FEED_PAST_WINDOW.days,
+    }
+
+
+def builder_context(feed, links):
+    """Context for events/includes/_subscribe_builder.html (``links`` from subscribe_links)."""
+    return {"feed_status": feed_status(feed), "qr_svg": qr_svg(links["webcal"])}

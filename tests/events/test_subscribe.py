@@ -1,0 +1,157 @@
+"""The subscription builder under /events/: what the feed of this filter holds, and its QR code."""
+
+import datetime
+import re
+import xml.etree.ElementTree as ET
+
+import icalendar
+import pytest
+import segno
+import zxingcpp
+from django.core.cache import cache
+from django.urls import reverse
+from django.utils import timezone
+from PIL import Image, ImageDraw
+
+from events import ical
+
+pytestmark = pytest.mark.django_db
+
+SITE = "https://lifevalley.example.com"
+
+
+@pytest.fixture(autouse=True)
+def _site_url(settings):
+    settings.SITE_URL = SITE
+
+
+def builder_svg(html):
+    """The QR code's <svg> element in the page, parsed as XML."""
+    [svg] = re.findall(r'<figure class="feed-qr">.*?(<svg.*?</svg>)', html, re.S)
+    return ET.fromstring(svg)
+
+
+def read_qr(svg):
+    """What a phone camera reads from segno's SVG: its one path drawn on white, then decoded.
+
+    segno draws each row of dark modules as horizontal strokes: ``M x y`` to start, ``m dx dy``
+    to move, ``h n`` for n dark modules; the path's ``transform`` is ``scale(s)``.
+    """
+    [path] = list(svg)
+    scale = float(re.fullmatch(r"scale\((\d+(?:\.\d+)?)\)", path.get("transform")).group(1))
+    size = int(svg.get("width"))
+    image = Image.new("L", (size, size), 255)
+    draw = ImageDraw.Draw(image)
+    x = y = 0.0
+    for command, numbers in re.findall(r"([Mmh])([-\d. ]+)", path.get("d")):
+        values = [float(n) for n in numbers.split()]
+        if command == "M":
+            x, y = values
+        elif command == "m":
+            x, y = x + values[0], y + values[1]
+        else:
+            top = (y - 0.5) * scale
+            draw.rectangle([x * scale, top, (x + values[0]) * scale - 1, top + scale - 1], fill=0)
+            x += values[0]
+    [barcode] = zxingcpp.read_barcodes(image)
+    return barcode.text
+
+
+def feed_of(client, query):
+    return client.get(reverse("events:feed") + query)
+
+
+def test_builder_counts_exactly_the_feed_of_the_filter(client, make_event, make_zone):
+    zone = make_zone(slug="frontier-technology", name="Frontier Technology Zone")
+    other = make_zone(slug="medical-device")
+    now = timezone.now()
+    make_event(zone=zone)
+    make_event(zone=zone)
+    make_event(zone=zone, starts_at=now - datetime.timedelta(days=30))  # in the past window
+    make_event(zone=zone, starts_at=now - datetime.timedelta(days=200))  # aged out of the feed
+    make_event(zone=zone, is_published=False)  # a draft that could leak
+    make_event(zone=other)
+    response = client.get(reverse("events:list") + "?zone=frontier-technology")
+    status = response.context["feed_status"]
+    feed = feed_of(client, "?zone=frontier-technology")
+    assert len(icalendar.Calendar.from_ical(feed.content).walk("VEVENT")) == 3
+    assert (status["count"], status["left_out"], status["bytes"]) == (3, 0, len(feed.content))
+    html = response.content.decode()
+    assert "This calendar holds 3 events now" in html
+    assert "The calendar is full" not in html and "nearly full" not in html
+
+
+def test_builder_qr_code_reads_back_as_the_feed_address(client, make_event, make_zone,
+                                                        make_event_category):
+    zone = make_zone(slug="frontier-technology")
+    forum = make_event_category(slug="forum", name="Forum")
+    make_event(zone=zone, category=forum)  # the box shows only where the feed has events
+    html = client.get(reverse("events:list") + "?category=forum&zone=frontier-technology&page=1"
+                      ).content.decode()
+    address = "webcal://lifevalley.example.com/events/feed.ics?category=forum&zone=frontier-technology"
+    svg = builder_svg(html)
+    assert svg.tag == "svg"
+    assert read_qr(svg) == address
+    assert ET.tostring(svg).decode() == ET.tostring(
+        ET.fromstring(segno.make(address, error="m").svg_inline(scale=4))
+    ).decode()
+    assert f'value="{SITE}/events/feed.ics?category=forum&amp;zone=frontier-technology"' in html
+
+
+def test_builder_warns_near_the_cap(client, make_event, monkeypatch):
+    for _ in range(3):
+        make_event()
+    full = len(feed_of(client, "").content)
+    monkeypatch.setattr(ical, "FEED_MAX_BYTES", int(full / 0.9))
+    cache.clear()  # the whole feed was cached under the old cap
+    html = client.get(reverse("events:list")).content.decode()
+    assert "This calendar is nearly full." in html
+    assert "The calendar is full" not in html
+
+
+def test_builder_says_what_the_cap_leaves_out(client, make_event, monkeypatch):
+    events = [make_event() for _ in range(4)]
+    whole = feed_of(client, "").content
+    # Room for the envelope and the first two events: the two farthest are left out.
+    third = [m.start() for m in re.finditer(b"BEGIN:VEVENT", whole)][2]
+    monkeypatch.setattr(ical, "FEED_MAX_BYTES", third + len(b"END:VCALENDAR\r\n"))
+    cache.clear()  # the whole feed was cached under the old cap
+    response = client.get(reverse("events:list"))
+    status = response.context["feed_status"]
+    feed = icalendar.Calendar.from_ical(feed_of(client, "").content).walk("VEVENT")
+    assert [str(v["UID"]) for v in feed] == [event.uid for event in events[:2]]
+    assert (status["count"], status["left_out"]) == (2, 2)
+    assert status["first_left_out"] == events[2].starts_at
+    first = timezone.localtime(events[2].starts_at).strftime("%-d %B %Y")
+    assert f"2 later events, from {first} on, are left out" in response.content.decode()
+
+
+def test_builder_in_chinese(client, make_event):
+    make_event()
+    html = client.get("/zh-hans" + reverse("events:list")).content.decode()
+    assert "此日历目前包含 1 个活动" in html
+    assert "扫描" in html
+
+
+@pytest.mark.parametrize("filter_name", ["zone", "category", "organiser"])
+def test_builder_pages_run_a_fixed_number_of_queries(client, django_assert_num_queries,
+                                                     make_event, make_zone, make_venue,
+                                                     make_organisation, make_event_category,
+                                                     filter_name):
+    zone, category = make_zone(slug="z"), make_event_category(slug="c")
+    organiser = make_organisation(slug="o")
+    query = {"zone": "?zone=z", "category": "?category=c", "organiser": "?organiser=o"}[filter_name]
+
+    def grow(count):
+        for _ in range(count):
+            make_event(zone=zone, category=category, venue=make_venue(), organisers=[organiser])
+
+    grow(1)
+    client.get(reverse("events:list") + "?q=nothing")  # the site-wide caches, not this feed's
+    with django_assert_num_queries(10):
+        response = client.get(reverse("events:list") + query)
+    assert response.context["feed_status"]["count"] == 1
+    grow(3)
+    with django_assert_num_queries(10):
+        response = client.get(reverse("events:list") + query)
+    assert response.context["feed_status"]["count"] == 4
