@@ -65,6 +65,10 @@ INSTALLED_APPS = [
     "directory",
     "zones",
     "events",
+    "rest_framework",
+    "drf_spectacular",
+    "corsheaders",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -72,6 +76,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "lifevalley.security.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before anything that may answer early: CORS headers on the API's every reply.
+    "corsheaders.middleware.CorsMiddleware",
     # Outside session, CSRF and messages: it must see the cookies they set (page_cache.py).
     "lifevalley.page_cache.PageCacheMiddleware",
     "lifevalley.middleware.DatabaseUnavailableMiddleware",
@@ -325,3 +331,41 @@ LOGGING = {
 # The site's own address, used where a URL leaves the site (iCal, sitemaps, subscribe links).
 SITE_URL = os.environ.get("DJANGO_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
+
+# The public API (api/): read-only JSON, documented at /developers/ -----------------------------
+API_PAGE_SIZE = int(os.environ.get("DJANGO_API_PAGE_SIZE", "50"))
+REST_FRAMEWORK = {
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [],
+    # Anonymous and read-only: no session, so no CSRF and no personal data in replies.
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_PAGINATION_CLASS": "api.policies.SitePagination",
+    "DEFAULT_THROTTLE_CLASSES": ["api.policies.ClientRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"api": os.environ.get("DJANGO_API_RATE_LIMIT", "120/minute")},
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "COERCE_DECIMAL_TO_STRING": False,
+    "UNAUTHENTICATED_USER": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Life Valley open data API",
+    "DESCRIPTION": "Read-only data of the ZGC Life Science Park: zones, development projects, "
+    "organisations, events, sectors and event categories, in English and (under /zh-hans/) "
+    "Simplified Chinese.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": r"/(zh-hans/)?api/v1",
+    "SERVERS": [{"url": SITE_URL}],
+    "SERVE_AUTHENTICATION": [],
+    "ENUM_NAME_OVERRIDES": {
+        "ZoneStatus": "zones.models.Zone.Status",
+        "ProjectStatus": "zones.models.Project.Status",
+        "EventStatus": "events.models.Event.Status",
+    },
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+}
+# Any site may read the API from a browser; nothing else of the site is shared.
+CORS_URLS_REGEX = r"^/(zh-hans/)?api/"
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+CORS_EXPOSE_HEADERS = ["ETag", "Retry-After"]

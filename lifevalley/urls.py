@@ -6,6 +6,7 @@ from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 from django.views.generic import TemplateView
 
+from api import views as api_views
 from lifevalley import views
 from lifevalley.observability import metrics_view
 from lifevalley.sitemaps import sitemap_index, sitemaps
@@ -37,6 +38,8 @@ urlpatterns += i18n_patterns(
     path("zones/", include("zones.urls")),
     path("directory/", include("directory.urls")),
     path("events/", include("events.urls")),
+    path("api/v1/", include("api.urls")),
+    path("developers/", api_views.developers, name="developers"),
     prefix_default_language=False,
 )
 
