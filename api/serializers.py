@@ -5,7 +5,6 @@ that is not public reads None, organisers are the public ones), so a serializer 
 and never names a draft.
 """
 
-from django.conf import settings
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -13,12 +12,8 @@ from rest_framework import serializers
 
 from directory.models import Organisation, Sector
 from events.models import Event, EventCategory, Speaker, Venue
+from lifevalley.structured_data import absolute
 from zones.models import Project, Zone
-
-
-def absolute(path):
-    """An address on the site as the public reaches it (``DJANGO_SITE_URL``)."""
-    return settings.SITE_URL + path
 
 
 @extend_schema_field(OpenApiTypes.URI)

@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "corsheaders",
     "api",
+    "opendata",
 ]
 
 MIDDLEWARE = [
@@ -364,8 +365,8 @@ SPECTACULAR_SETTINGS = {
     },
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
 }
-# Any site may read the API from a browser; nothing else of the site is shared.
-CORS_URLS_REGEX = r"^/(zh-hans/)?api/"
+# Any site may read the API and the downloads from a browser; nothing else of the site.
+CORS_URLS_REGEX = r"^/(zh-hans/)?(api|data)/"
 CORS_ALLOW_ALL_ORIGINS = True
 CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
 CORS_EXPOSE_HEADERS = ["ETag", "Retry-After"]

@@ -40,6 +40,7 @@ urlpatterns += i18n_patterns(
     path("events/", include("events.urls")),
     path("api/v1/", include("api.urls")),
     path("developers/", api_views.developers, name="developers"),
+    path("data/", include("opendata.urls")),
     prefix_default_language=False,
 )
 
