@@ -11,6 +11,8 @@ CONTENT_APPS = ("lifevalley", "zones", "directory", "events")
 # Editors write drafts; Publishers also publish, unpublish and delete.
 EDITOR_ACTIONS = ("view", "add", "change")
 PUBLISHER_ACTIONS = ("view", "add", "change", "delete", "publish")
+# Publishers also set the licence of the open data downloads (/data/).
+PUBLISHER_EXTRA = {"opendata": ("view_licence", "change_licence")}
 
 
 def content_permissions(actions):
@@ -31,6 +33,12 @@ def create_staff_groups():
     groups = {}
     for name, actions in ((EDITORS, EDITOR_ACTIONS), (PUBLISHERS, PUBLISHER_ACTIONS)):
         group, _created = Group.objects.get_or_create(name=name)
-        group.permissions.set(content_permissions(actions))
+        permissions = content_permissions(actions)
+        if name == PUBLISHERS:
+            for app, codenames in PUBLISHER_EXTRA.items():
+                permissions |= Permission.objects.filter(
+                    content_type__app_label=app, codename__in=codenames
+                )
+        group.permissions.set(permissions)
         groups[name] = group
     return groups

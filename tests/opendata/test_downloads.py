@@ -138,3 +138,13 @@ def test_command_makes_every_file(directory):
         ("directory", "csv"), ("directory", "json"), ("events", "csv"), ("events", "json")
     ]
     assert "2 rows" in out.getvalue()
+
+
+def test_publishers_edit_the_licence_and_editors_do_not(client, editor, publisher):
+    Licence.current().save()
+    client.force_login(editor)
+    assert client.get("/admin/opendata/licence/1/change/").status_code == 403
+    client.force_login(publisher)
+    page = client.get("/admin/opendata/licence/1/change/")
+    assert page.status_code == 200
+    assert "CC BY 4.0" in page.content.decode()
