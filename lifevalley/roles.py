@@ -7,7 +7,7 @@ from django.db import transaction
 
 EDITORS = "Editors"
 PUBLISHERS = "Publishers"
-CONTENT_APPS = ("lifevalley", "zones", "directory", "events")
+CONTENT_APPS = ("lifevalley", "zones", "directory", "events", "space")
 # Editors write drafts; Publishers also publish, unpublish and delete.
 EDITOR_ACTIONS = ("view", "add", "change")
 PUBLISHER_ACTIONS = ("view", "add", "change", "delete", "publish")

@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "corsheaders",
     "api",
     "opendata",
+    "space",
 ]
 
 MIDDLEWARE = [
