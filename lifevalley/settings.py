@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "api",
     "opendata",
     "space",
+    "enquiries",
 ]
 
 MIDDLEWARE = [
@@ -371,3 +372,24 @@ CORS_URLS_REGEX = r"^/(zh-hans/)?(api|data)/"
 CORS_ALLOW_ALL_ORIGINS = True
 CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
 CORS_EXPOSE_HEADERS = ["ETag", "Retry-After"]
+
+# Enquiries about space (enquiries/): notification email, limits, how long they are kept -----
+# Django's email backend: SMTP when DJANGO_EMAIL_HOST is set, else printed to the console.
+EMAIL_HOST = os.environ.get("DJANGO_EMAIL_HOST", "")
+EMAIL_BACKEND = os.environ.get(
+    "DJANGO_EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend",
+)
+EMAIL_PORT = int(os.environ.get("DJANGO_EMAIL_PORT", "587"))
+EMAIL_HOST_USER = os.environ.get("DJANGO_EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", True)
+EMAIL_TIMEOUT = int(os.environ.get("DJANGO_EMAIL_TIMEOUT", "10"))
+DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "webmaster@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Who is told about a new enquiry; empty: the park profile's email.
+ENQUIRY_NOTIFY_EMAILS = env_list("DJANGO_ENQUIRY_EMAILS", [])
+ENQUIRY_RETENTION_DAYS = int(os.environ.get("DJANGO_ENQUIRY_RETENTION_DAYS", "365"))
+ENQUIRY_RATE_LIMIT_PER_HOUR = int(os.environ.get("DJANGO_ENQUIRY_RATE_LIMIT", "5"))
+ENQUIRY_MAX_BYTES = 16 * 1024  # a full form with a 3,000-character message in Chinese fits

@@ -30,7 +30,8 @@ def test_zone_page_shows_its_published_space(client, make_zone, make_project, ma
     assert "1,200 m²" in html or "1200 m²" in html
     assert "GMP production" in html and "Reserved" in html and "Now" in html
     assert 'href="/zones/core/#project-new-base"' in html  # the project's place on the page
-    assert 'href="/join/#enquire"' in html
+    assert 'href="/join/enquire/?zone=core"' in html  # the form, for this zone
+    assert 'href="/join/enquire/?zone=core&amp;project=new-base"' in html
 
 
 def test_join_page_lists_space_of_public_zones_with_the_contact(
@@ -84,7 +85,8 @@ def test_join_page_query_count_is_flat(client, make_offer, make_project):
     small = queries_for(client, "/join/")
     for _ in range(3):
         make_offer(project=make_project())
-    assert queries_for(client, "/join/") == small == 1  # the offers (the park profile is cached)
+    # The offers and the form's sectors (the park profile is cached).
+    assert queries_for(client, "/join/") == small == 2
 
 
 def test_editor_records_space_as_a_draft_and_publisher_publishes(
