@@ -5,15 +5,13 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from space.models import SpaceOffer
+
 MESSAGE_MAX_LENGTH = 3000
 
 
-class SpaceWanted(models.TextChoices):
-    OFFICE = "office", _("Office")
-    LABORATORY = "laboratory", _("Laboratory")
-    GMP = "gmp", _("GMP production")
-    INCUBATOR = "incubator", _("Incubator")
-    NOT_SURE = "not_sure", _("Not sure yet")
+# The kinds of space the park offers, or not decided yet.
+SPACE_WANTED_CHOICES = [*SpaceOffer.Kind.choices, ("not_sure", _("Not sure yet"))]
 
 
 class Timeline(models.TextChoices):
@@ -49,7 +47,7 @@ class Enquiry(models.Model):
         on_delete=models.SET_NULL, null=True, blank=True,
     )
     space_wanted = models.CharField(
-        _("space wanted"), max_length=20, choices=SpaceWanted.choices
+        _("space wanted"), max_length=20, choices=SPACE_WANTED_CHOICES
     )
     area_m2 = models.PositiveIntegerField(_("area wanted (m²)"), null=True, blank=True)
     timeline = models.CharField(_("timeline"), max_length=10, choices=Timeline.choices)

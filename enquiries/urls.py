@@ -4,6 +4,7 @@ from enquiries import views
 
 app_name = "enquiries"
 urlpatterns = [
-    path("", views.enquire, name="enquire"),
-    path("thanks/", views.thanks, name="thanks"),
+    path("", views.JoinView.as_view(), name="join"),
+    path("enquire/", views.enquire, name="enquire"),
+    path("enquire/thanks/", views.thanks, name="thanks"),
 ]

@@ -1,14 +1,17 @@
 from django.conf import settings
 from django.db import transaction
 from django.shortcuts import redirect, render
-from django.utils import translation
+from django.utils import timezone, translation
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
+from django.views.generic import TemplateView
 
 from enquiries.forms import EnquiryForm
 from enquiries.services import notify_staff, over_rate_limit
 from lifevalley.security import client_ip
+from space.models import SpaceOffer
 
 
 def form_context(form):
@@ -52,3 +55,19 @@ def enquire(request):
 @never_cache
 def thanks(request):
     return render(request, "enquiries/thanks.html")
+
+
+# The enquiry form carries a CSRF token: the page is never cached, by anyone.
+@method_decorator(never_cache, name="dispatch")
+class JoinView(TemplateView):
+    """/join/: the space on offer in every zone, the enquiry form, and the park's contact."""
+
+    template_name = "enquiries/join.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        now = timezone.now()
+        context["space_offers"] = list(SpaceOffer.objects.published(now).for_cards(now))
+        context["show_zone"] = True
+        context.update(form_context(EnquiryForm()))
+        return context

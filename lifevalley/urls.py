@@ -41,8 +41,7 @@ urlpatterns += i18n_patterns(
     path("api/v1/", include("api.urls")),
     path("developers/", api_views.developers, name="developers"),
     path("data/", include("opendata.urls")),
-    path("join/enquire/", include("enquiries.urls")),
-    path("join/", include("space.urls")),
+    path("join/", include("enquiries.urls")),
     prefix_default_language=False,
 )
 

@@ -7,7 +7,7 @@ import io
 import pytest
 from django.core import mail
 from django.core.management import call_command
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from enquiries.models import Enquiry
 from lifevalley.roles import ENQUIRY_HANDLERS, create_staff_groups
@@ -16,11 +16,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def _english_and_staff_address(settings):
-    translation.activate("en")
+def _staff_address(settings):
     settings.ENQUIRY_NOTIFY_EMAILS = ["investment@lifevalley.example"]
-    yield
-    translation.deactivate()
 
 
 def enquiry_data(**overrides):

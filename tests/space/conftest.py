@@ -2,16 +2,8 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.utils import translation
 
 from space.models import SpaceOffer
-
-
-@pytest.fixture(autouse=True)
-def _english_by_default():
-    translation.activate("en")
-    yield
-    translation.deactivate()
 
 
 @pytest.fixture
