@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from directory.csv_io import protect_cell
 from enquiries.models import Enquiry
+from lifevalley.admin import BackOfficeAdminMixin
 
 SUBMITTED_FIELDS = ("created_at", "organisation", "contact_person", "email", "phone", "sector",
                     "space_wanted", "area_m2", "timeline", "message", "consent", "zone",
@@ -16,7 +17,7 @@ CSV_FIELDS = (*SUBMITTED_FIELDS, "status", "assigned_to", "notes")
 
 
 @admin.register(Enquiry)
-class EnquiryAdmin(admin.ModelAdmin):
+class EnquiryAdmin(BackOfficeAdminMixin, admin.ModelAdmin):
     """The inbox: what the company sent is read-only; staff set status, assignment, notes.
 
     Only staff with the enquiry permissions see it (the Enquiry handlers group, Publishers);

@@ -1,10 +1,11 @@
 from django.contrib import admin
 
+from lifevalley.admin import BackOfficeAdminMixin
 from opendata.models import DataFile, Licence
 
 
 @admin.register(Licence)
-class LicenceAdmin(admin.ModelAdmin):
+class LicenceAdmin(BackOfficeAdminMixin, admin.ModelAdmin):
     """The one licence row: staff edit it; there is nothing to add or delete."""
 
     list_display = ["name", "url", "attribution"]
@@ -17,7 +18,7 @@ class LicenceAdmin(admin.ModelAdmin):
 
 
 @admin.register(DataFile)
-class DataFileAdmin(admin.ModelAdmin):
+class DataFileAdmin(BackOfficeAdminMixin, admin.ModelAdmin):
     """What the downloads hold now; made by the site, never edited."""
 
     list_display = ["dataset", "format", "rows", "size", "made_at"]
