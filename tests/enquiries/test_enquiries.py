@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from enquiries.models import Enquiry
 from lifevalley.roles import ENQUIRY_HANDLERS, create_staff_groups
+from tests.admin_forms import change_form_payload
 
 pytestmark = pytest.mark.django_db
 
@@ -165,9 +166,11 @@ def test_handler_sets_status_assignment_and_notes(client, editor, enquiry):
     inbox = client.get("/admin/enquiries/enquiry/")
     assert inbox.status_code == 200
     assert "Helix Therapeutics" in inbox.content.decode()
-    response = client.post(f"/admin/enquiries/enquiry/{enquiry.pk}/change/", {
-        "status": "answered", "assigned_to": editor.pk, "notes": "Called back; visit Friday.",
-    })
+    url = f"/admin/enquiries/enquiry/{enquiry.pk}/change/"
+    response = client.post(url, change_form_payload(
+        client, url, status="answered", assigned_to=str(editor.pk),
+        notes="Called back; visit Friday.",
+    ))
     assert response.status_code == 302
     enquiry.refresh_from_db()
     assert (enquiry.status, enquiry.assigned_to, enquiry.notes) == (
