@@ -10,6 +10,8 @@ from django import forms
 from django.db.models import Count, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from directory.models import Organisation, Sector
 from lifevalley.page_cache import while_current
@@ -88,6 +90,7 @@ class OrganisationFilter(django_filters.FilterSet):
     def filter_q(self, queryset, name, value):
         return queryset.search(value, matched_ids=self.matched_ids)
 
+    @extend_schema_field(OpenApiTypes.STR)  # the API's schema: sector slugs (repeatable)
     def filter_sector(self, queryset, name, value):
         return queryset.in_sectors(value) if value else queryset
 

@@ -40,7 +40,7 @@ from django.utils.translation import get_language_from_path
 logger = logging.getLogger(__name__)
 
 VERSION_KEY = "pagecache:version"
-CONTENT_APPS = ("lifevalley", "zones", "directory", "events")
+CONTENT_APPS = ("lifevalley", "zones", "directory", "events", "space")
 # The messages framework's cookie (CookieStorage.cookie_name): a message waits for this visitor.
 MESSAGES_COOKIE = "messages"
 NOT_STORABLE_CACHE_CONTROL = ("private", "no-store", "no-cache")

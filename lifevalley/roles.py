@@ -7,10 +7,18 @@ from django.db import transaction
 
 EDITORS = "Editors"
 PUBLISHERS = "Publishers"
-CONTENT_APPS = ("lifevalley", "zones", "directory", "events", "event_sources")
+# Staff who answer enquiries about space (personal data): Editors see none unless also here.
+ENQUIRY_HANDLERS = "Enquiry handlers"
+CONTENT_APPS = ("lifevalley", "zones", "directory", "events", "event_sources", "space")
 # Editors write drafts; Publishers also publish, unpublish and delete.
 EDITOR_ACTIONS = ("view", "add", "change")
 PUBLISHER_ACTIONS = ("view", "add", "change", "delete", "publish")
+HANDLER_PERMISSIONS = {"enquiries": ("view_enquiry", "change_enquiry")}
+# Publishers also set the open data licence (/data/), handle enquiries and export them.
+PUBLISHER_EXTRA = {
+    "opendata": ("view_licence", "change_licence"),
+    "enquiries": ("view_enquiry", "change_enquiry", "export_enquiry"),
+}
 
 
 def content_permissions(actions):
@@ -25,12 +33,26 @@ def content_permissions(actions):
     return wanted
 
 
+def named_permissions(by_app):
+    """The permissions ``{app label: (codename, ...)}``."""
+    wanted = Permission.objects.none()
+    for app, codenames in by_app.items():
+        wanted |= Permission.objects.filter(content_type__app_label=app, codename__in=codenames)
+    return wanted
+
+
 @transaction.atomic
 def create_staff_groups():
-    """Create or update the Editors and Publishers groups; running it again changes nothing."""
+    """Create or update the Editors, Publishers and Enquiry handlers groups; running it again
+    changes nothing."""
+    roles = {
+        EDITORS: content_permissions(EDITOR_ACTIONS),
+        PUBLISHERS: content_permissions(PUBLISHER_ACTIONS) | named_permissions(PUBLISHER_EXTRA),
+        ENQUIRY_HANDLERS: named_permissions(HANDLER_PERMISSIONS),
+    }
     groups = {}
-    for name, actions in ((EDITORS, EDITOR_ACTIONS), (PUBLISHERS, PUBLISHER_ACTIONS)):
+    for name, permissions in roles.items():
         group, _created = Group.objects.get_or_create(name=name)
-        group.permissions.set(content_permissions(actions))
+        group.permissions.set(permissions)
         groups[name] = group
     return groups

@@ -70,6 +70,13 @@ INSTALLED_APPS = [
     "events",
     "shortlist",
     "event_sources",
+    "rest_framework",
+    "drf_spectacular",
+    "corsheaders",
+    "api",
+    "opendata",
+    "space",
+    "enquiries",
 ]
 
 MIDDLEWARE = [
@@ -77,6 +84,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "lifevalley.security.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before anything that may answer early: CORS headers on the API's every reply.
+    "corsheaders.middleware.CorsMiddleware",
     # Outside session, CSRF and messages: it must see the cookies they set (page_cache.py).
     "lifevalley.page_cache.PageCacheMiddleware",
     "lifevalley.middleware.DatabaseUnavailableMiddleware",
@@ -347,3 +356,61 @@ SHORTLIST_EXPIRY_DAYS = int(os.environ.get("DJANGO_SHORTLIST_EXPIRY_DAYS", "180"
 EVENT_SOURCES_MAX_BYTES = int(os.environ.get("DJANGO_EVENT_SOURCES_MAX_BYTES", "2000000"))
 EVENT_SOURCES_TIMEOUT_SECONDS = float(os.environ.get("DJANGO_EVENT_SOURCES_TIMEOUT_SECONDS", "10"))
 EVENT_SOURCES_ALLOW_PRIVATE = env_bool("DJANGO_EVENT_SOURCES_ALLOW_PRIVATE", False)
+# The public API (api/): read-only JSON, documented at /developers/ -----------------------------
+API_PAGE_SIZE = int(os.environ.get("DJANGO_API_PAGE_SIZE", "50"))
+REST_FRAMEWORK = {
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [],
+    # Anonymous and read-only: no session, so no CSRF and no personal data in replies.
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_PAGINATION_CLASS": "api.policies.SitePagination",
+    "DEFAULT_THROTTLE_CLASSES": ["api.policies.ClientRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"api": os.environ.get("DJANGO_API_RATE_LIMIT", "120/minute")},
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "COERCE_DECIMAL_TO_STRING": False,
+    "UNAUTHENTICATED_USER": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Life Valley open data API",
+    "DESCRIPTION": "Read-only data of the ZGC Life Science Park: zones, development projects, "
+    "organisations, events, sectors and event categories, in English and (under /zh-hans/) "
+    "Simplified Chinese.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": r"/(zh-hans/)?api/v1",
+    "SERVERS": [{"url": SITE_URL}],
+    "SERVE_AUTHENTICATION": [],
+    "ENUM_NAME_OVERRIDES": {
+        "ZoneStatus": "zones.models.Zone.Status",
+        "ProjectStatus": "zones.models.Project.Status",
+        "EventStatus": "events.models.Event.Status",
+    },
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+}
+# Any site may read the API and the downloads from a browser; nothing else of the site.
+CORS_URLS_REGEX = r"^/(zh-hans/)?(api|data)/"
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+CORS_EXPOSE_HEADERS = ["ETag", "Retry-After"]
+
+# Enquiries about space (enquiries/): notification email, limits, how long they are kept -----
+# Django's email backend: SMTP when DJANGO_EMAIL_HOST is set, else printed to the console.
+EMAIL_HOST = os.environ.get("DJANGO_EMAIL_HOST", "")
+EMAIL_BACKEND = os.environ.get(
+    "DJANGO_EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend",
+)
+EMAIL_PORT = int(os.environ.get("DJANGO_EMAIL_PORT", "587"))
+EMAIL_HOST_USER = os.environ.get("DJANGO_EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", True)
+EMAIL_TIMEOUT = int(os.environ.get("DJANGO_EMAIL_TIMEOUT", "10"))
+DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "webmaster@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Who is told about a new enquiry; empty: the park profile's email.
+ENQUIRY_NOTIFY_EMAILS = env_list("DJANGO_ENQUIRY_EMAILS", [])
+ENQUIRY_RETENTION_DAYS = int(os.environ.get("DJANGO_ENQUIRY_RETENTION_DAYS", "365"))
+ENQUIRY_RATE_LIMIT_PER_HOUR = int(os.environ.get("DJANGO_ENQUIRY_RATE_LIMIT", "5"))
+ENQUIRY_MAX_BYTES = 16 * 1024  # a full form with a 3,000-character message in Chinese fits

@@ -6,6 +6,7 @@ from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 from django.views.generic import TemplateView
 
+from api import views as api_views
 from lifevalley import views
 from lifevalley.observability import metrics_view
 from lifevalley.sitemaps import sitemap_index, sitemaps
@@ -38,6 +39,10 @@ urlpatterns += i18n_patterns(
     path("directory/", include("directory.urls")),
     path("events/", include("events.urls")),
     path("shortlist/", include("shortlist.urls")),
+    path("api/v1/", include("api.urls")),
+    path("developers/", api_views.developers, name="developers"),
+    path("data/", include("opendata.urls")),
+    path("join/", include("enquiries.urls")),
     prefix_default_language=False,
 )
 

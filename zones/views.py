@@ -36,5 +36,7 @@ class ZoneDetailView(PublishedDetailView):
         context["organisations"] = list(organisations.for_cards(now)[: self.organisations_shown])
         context["organisation_count"] = organisations.count()
         context["structured_data"] = zone_place(zone, ParkProfile.current())
+        # Through the reverse relation: the space app depends on zones, not the other way.
+        context["space_offers"] = list(zone.space_offers.published(now).for_cards(now))
         context.update(zone_events_context(zone, now))
         return context

@@ -10,7 +10,10 @@ from django.urls import reverse
 from django.utils.html import escape
 from django.utils.text import capfirst
 
+from enquiries.models import Enquiry
 from lifevalley.review.models import PendingChange
+from opendata.models import Licence
+from space.models import SpaceOffer
 from tests.admin_forms import EDIT_VERSION, change_form_payload, with_edit_version, zone_form
 
 pytestmark = pytest.mark.django_db
@@ -93,6 +96,12 @@ EDITABLE = {
     "lifevalley.parkprofile": (lambda fixture: fixture("park_profile"), "tagline_en"),
     "zones.project": (lambda fixture: fixture("make_project")(), "description_en"),
     "zones.zone": (lambda fixture: fixture("make_zone")(), "tagline_en"),
+    "space.spaceoffer": (lambda fixture: SpaceOffer.objects.create(
+        zone=fixture("make_zone")(), kind="office", name="Floor 2", area_m2=120), "name_en"),
+    "opendata.licence": (lambda fixture: Licence.objects.create(), "attribution"),
+    "enquiries.enquiry": (lambda fixture: Enquiry.objects.create(
+        organisation="Helix", contact_person="Wang Fang", email="wang@helix.example",
+        space_wanted="office", timeline="3m", consent=True), "notes"),
 }
 
 
