@@ -144,7 +144,7 @@ class EventViewSet(PublicReadOnlyViewSet):
     def prepare(self, queryset):
         if self.action == "retrieve":
             return queryset.for_detail(self.now)
-        return queryset.for_calendar(self.now)
+        return queryset.for_cards(self.now).with_public("organisers", now=self.now)
 
 
 @extend_schema_view(
@@ -165,7 +165,7 @@ class PastEventViewSet(mixins.ListModelMixin, PublicViewSet):
         return super().get_queryset().past(self.now)
 
     def prepare(self, queryset):
-        return queryset.for_calendar(self.now)
+        return queryset.for_cards(self.now).with_public("organisers", now=self.now)
 
 
 @extend_schema_view(

@@ -50,20 +50,34 @@ def build_dataset(dataset, now=None):
     made = []
     for file_format, content in contents.items():
         digest = hashlib.sha256(content).hexdigest()
-        previous = DataFile.objects.filter(dataset=dataset, format=file_format).first()
-        data_file = previous or DataFile(dataset=dataset, format=file_format)
-        old_name = data_file.file.name if previous else ""
-        data_file.file.save(f"lifevalley-{dataset}-{digest[:12]}.{file_format}",
-                            ContentFile(content), save=False)
-        data_file.size, data_file.rows, data_file.digest = len(content), len(rows), digest
-        data_file.made_at, data_file.valid_until = now, valid_until
-        data_file.content_version = "" if version is None else str(version)
-        with transaction.atomic():
-            data_file.save()
-        if old_name and old_name != data_file.file.name:
-            data_file.file.storage.delete(old_name)
-        made.append(data_file)
+        fields = {
+            "size": len(content), "rows": len(rows), "digest": digest, "made_at": now,
+            "valid_until": valid_until,
+            "content_version": "" if version is None else str(version),
+        }
+        made.append(_store(dataset, file_format, content, fields))
     return made
+
+
+def _store(dataset, file_format, content, fields):
+    """Write the file, then point the one row of (dataset, format) at it. Two processes making
+    the first file at once meet on the unique constraint: get_or_create takes the other's row
+    and this one updates it under its lock."""
+    new_file = DataFile(dataset=dataset, format=file_format).file
+    new_file.save(f"lifevalley-{dataset}-{fields['digest'][:12]}.{file_format}",
+                  ContentFile(content), save=False)
+    with transaction.atomic():
+        data_file, created = DataFile.objects.select_for_update().get_or_create(
+            dataset=dataset, format=file_format, defaults={"file": new_file.name, **fields})
+        old_name = "" if created else data_file.file.name
+        if not created:
+            data_file.file.name = new_file.name
+            for name, value in fields.items():
+                setattr(data_file, name, value)
+            data_file.save()
+    if old_name and old_name != new_file.name:
+        new_file.storage.delete(old_name)
+    return data_file
 
 
 def fresh_files(now=None):
