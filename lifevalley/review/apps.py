@@ -21,7 +21,7 @@ class ReviewConfig(AppConfig):
         versioned = {
             "zones.Zone": (), "zones.Project": (), "directory.Organisation": (),
             "events.Event": ("speakers",), "events.Speaker": (),
-            "lifevalley.KeyFigure": (), "lifevalley.ParkProfile": (),
+            "lifevalley.KeyFigure": (), "lifevalley.ParkProfile": (), "space.SpaceOffer": (),
         }
         for label, follow in versioned.items():
             model = self.apps.get_model(label)
