@@ -34,7 +34,7 @@ def test_editor_change_waits_for_the_publisher_then_goes_live(staff, demo_site):
     editor = staff("wang.editor", "Editors")
     editor.goto(f"{demo_site.url}/admin/events/event/{event.pk}/change/")
     editor.locator("#id_title_en").fill("Renamed by the editor")
-    editor.get_by_role("button", name="Save", exact=True).click()
+    editor.get_by_role("button", name="Save", exact=True).last.click()  # the bottom row
     expect(editor.locator(".messagelist")).to_contain_text("waits for a Publisher's review")
     expect(editor.locator(".lv-pending")).to_contain_text("waiting for a Publisher's review")
     shoot(editor, "editor-change-page")
