@@ -195,7 +195,9 @@ class FeedResult:
         self._etag = self._data = self._keys = self._events = None
         # Only a conditional request may be answered without the bytes: any other fetches
         # its events whole with their versions, in one query, ready to build what is missing.
-        self.conditional = list_filter is None and any(
+        # The builder of a list page needs the bytes only when they are cached (cached_data),
+        # so it too reads only the versions.
+        self.conditional = list_filter is not None or any(
             header in request.META
             for header in ("HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE")
         )
@@ -283,6 +285,18 @@ class FeedResult:
             self._data = ical.assemble(ordered, name=self.name, max_bytes=ical.FEED_MAX_BYTES)
             FEED_BUILDS.inc()
             self._store()
+        return self._data
+
+    def cached_data(self):
+        """The bytes when no VEVENT has to be built for them (a whole feed still fresh, or
+        every event's VEVENT cached), else None: a page showing the feed's figures must not
+        pay for a cold build."""
+        if self._data is None:
+            parts = cache.get_many(list(self.keys.values()))
+            if len(parts) < len(self.keys):
+                return None
+            ordered = [parts[key] for key in self.keys.values()]
+            self._data = ical.assemble(ordered, name=self.name, max_bytes=ical.FEED_MAX_BYTES)
         return self._data
 
     def _events_to_build(self, pks):

@@ -53,15 +53,19 @@ def feed_status(feed):
     """What the feed of ``feed`` (a ``views.FeedResult``) holds now, against its caps.
 
     ``in_window`` counts every published event of the filter the feed's window covers;
-    ``count`` those the bytes actually carry. What the caps leave out is the farthest events,
+    ``count`` those the bytes actually carry (``bytes`` is None while the feed is not built:
+    a list page never pays for building it). What the caps leave out is the farthest events,
     so the builder names the first of them.
     """
-    data = feed.data
-    count = data.count(b"BEGIN:VEVENT\r\n")
-    size = len(data)
+    data = feed.cached_data()
+    if data is None:  # not built yet: its events are known, its size once it is fetched
+        count, size = len(feed.keys), None
+    else:
+        count, size = data.count(b"BEGIN:VEVENT\r\n"), len(data)
+    near_cap = (count >= NEAR_CAP_SHARE * ical.FEED_MAX_EVENTS
+                or (size or 0) >= NEAR_CAP_SHARE * ical.FEED_MAX_BYTES)
     in_window, first_left_out = count, None
-    if count >= ical.FEED_MAX_EVENTS or size >= NEAR_CAP_SHARE * ical.FEED_MAX_BYTES:
-        # Only a feed at a cap can have left events out: count what its window holds.
+    if near_cap:  # only a feed near a cap can have left events out: count its window
         window = feed.queryset.ending_after(feed.now - ical.FEED_PAST_WINDOW)
         in_window = window.count()
         if in_window > count:
@@ -76,11 +80,8 @@ def feed_status(feed):
         "bytes": size,
         "max_bytes": ical.FEED_MAX_BYTES,
         "max_events": ical.FEED_MAX_EVENTS,
-        "share": round(100 * size / ical.FEED_MAX_BYTES),
-        "near_cap": (
-            size >= NEAR_CAP_SHARE * ical.FEED_MAX_BYTES
-            or count >= NEAR_CAP_SHARE * ical.FEED_MAX_EVENTS
-        ),
+        "share": None if size is None else round(100 * size / ical.FEED_MAX_BYTES),
+        "near_cap": near_cap,
         "past_days": ical.FEED_PAST_WINDOW.days,
     }
 
