@@ -3,7 +3,7 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models, transaction
-from django.db.models import FilteredRelation, Prefetch, Q, Value
+from django.db.models import FilteredRelation, Min, Prefetch, Q, Value
 from django.db.models.query import ModelIterable
 from django.db.models.signals import class_prepared, post_delete
 from django.dispatch import receiver
@@ -161,6 +161,23 @@ class PublishableModel(models.Model):
             and (self.publish_from is None or self.publish_from <= now)
             and (self.publish_until is None or self.publish_until > now)
         )
+
+    @classmethod
+    def clock_aggregates(cls, now):
+        """The MIN aggregates over published rows whose values are moments after ``now`` when
+        a public page changes by the clock alone (see ``clock_changes``)."""
+        return {
+            "appears": Min("publish_from", filter=Q(publish_from__gt=now)),
+            "expires": Min("publish_until", filter=Q(publish_until__gt=now)),
+        }
+
+    @classmethod
+    def clock_changes(cls, now, horizon):
+        """Moments after ``now`` when this model's public pages change without a write (one
+        query); the page cache asks every publishable model. ``horizon`` is the earliest
+        moment known so far: a model may skip work for changes after it."""
+        row = cls._default_manager.filter(is_published=True).aggregate(**cls.clock_aggregates(now))
+        return [moment for moment in row.values() if moment]
 
 
 class RenditionsMixin(models.Model):
