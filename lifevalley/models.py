@@ -9,6 +9,7 @@ from django.db.models.signals import class_prepared, post_delete
 from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from lifevalley.images import CheckedImageField, render_renditions, rendition_names
@@ -294,6 +295,28 @@ class ImageAltMixin(RenditionsMixin):
         if self.image and not (self.image_alt or "").strip():
             # The admin edits the text per language; the English one is required.
             raise ValidationError({"image_alt_en": _("Describe the image for screen readers.")})
+
+
+class Sector(models.Model):
+    """A field of work shared by zones (their focus areas) and organisations: park-wide, so it
+    lives below both apps. Its table keeps the name it had in directory (no data moved)."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    description = models.TextField(_("description"), blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        db_table = "directory_sector"
+        ordering = ["order", "name"]
+        verbose_name = _("sector")
+        verbose_name_plural = _("sectors")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("directory:list") + "?" + urlencode({"sector": self.slug})
 
 
 class KeyFigure(PublishableModel):
