@@ -10,8 +10,9 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from directory.models import Organisation, Sector
+from directory.models import Organisation
 from events.models import Event, EventCategory, Speaker, Venue
+from lifevalley.models import Sector
 from lifevalley.structured_data import absolute
 from zones.models import Project, Zone
 

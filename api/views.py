@@ -23,9 +23,10 @@ from rest_framework.response import Response
 
 from api import serializers
 from directory.filters import OrganisationFilter
-from directory.models import Organisation, Sector
+from directory.models import Organisation
 from events.filters import EventFilter
 from events.models import Event, EventCategory
+from lifevalley.models import Sector
 from lifevalley.page_cache import content_etag
 from zones.models import Project, Zone
 

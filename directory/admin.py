@@ -15,10 +15,9 @@ from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationAdmin
 
 from directory import csv_io
-from directory.models import Organisation, Sector
+from directory.models import Organisation
 from lifevalley import history
 from lifevalley.admin import (
-    BackOfficeAdminMixin,
     BadAdminQuery,
     PublishableAdmin,
     can_publish,
@@ -46,14 +45,6 @@ class ImportUploadForm(forms.Form):
 
 class ImportConfirmForm(forms.Form):
     token = forms.CharField(widget=forms.HiddenInput)
-
-
-@admin.register(Sector)
-class SectorAdmin(BackOfficeAdminMixin, TranslationAdmin):
-    list_display = ("name", "slug", "order")
-    list_editable = ("order",)
-    search_fields = ("name_en", "name_zh_hans", "slug")
-    prepopulated_fields = {"slug": ("name",)}
 
 
 class ListedFilter(admin.SimpleListFilter):

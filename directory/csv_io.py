@@ -26,8 +26,9 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from directory.models import Organisation, Sector
+from directory.models import Organisation
 from lifevalley import history
+from lifevalley.models import Sector
 from lifevalley.page_cache import content_changed
 from lifevalley.review import changes as review
 from zones.models import Zone

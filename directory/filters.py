@@ -13,7 +13,8 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from directory.models import Organisation, Sector
+from directory.models import Organisation
+from lifevalley.models import Sector
 from lifevalley.page_cache import while_current
 from lifevalley.search import PkInList
 from zones.models import Zone

@@ -5,32 +5,11 @@ from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from lifevalley.images import CheckedImageField
-from lifevalley.models import PublishableModel, PublishableQuerySet, RenditionsMixin
+from lifevalley.models import PublishableModel, PublishableQuerySet, RenditionsMixin, Sector
 from lifevalley.search import SearchableQuerySet
-
-
-class Sector(models.Model):
-    """A field of work shared by zones (their focus areas) and organisations."""
-
-    name = models.CharField(_("name"), max_length=100, unique=True)
-    slug = models.SlugField(_("slug"), max_length=100, unique=True)
-    description = models.TextField(_("description"), blank=True)
-    order = models.PositiveSmallIntegerField(_("order"), default=0)
-
-    class Meta:
-        ordering = ["order", "name"]
-        verbose_name = _("sector")
-        verbose_name_plural = _("sectors")
-
-    def __str__(self):
-        return self.name
-
-    def get_absolute_url(self):
-        return reverse("directory:list") + "?" + urlencode({"sector": self.slug})
 
 
 def current_year():

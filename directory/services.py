@@ -1,48 +1,14 @@
-"""Work on the directory that spans several models: sectors, demo content, synthetic data."""
+"""Work on the directory that spans several models: demo content, synthetic data."""
 
 import random
 
 from django.db import transaction
 from django.utils.text import slugify
 
-from directory.models import Organisation, Sector
+from directory.models import Organisation
 from lifevalley.demo_images import monogram
+from lifevalley.services import ensure_sectors
 from zones.models import Zone
-
-# Chinese names of the sectors the demo and benchmark data use: standard terms of the field.
-SECTOR_NAMES_ZH = {
-    "Artificial intelligence": "人工智能",
-    "Brain-computer interfaces": "脑机接口",
-    "Cell and gene therapy": "细胞与基因治疗",
-    "Clinical research": "临床研究",
-    "Digital medicine": "数字医疗",
-    "High-end diagnostics": "高端诊断",
-    "Implant technology": "植入技术",
-    "Innovative drugs": "创新药",
-    "Life sciences research": "生命科学研究",
-    "Medical devices": "医疗器械",
-    "Neuroscience": "神经科学",
-    "Nutritional services": "营养服务",
-    "Oncology": "肿瘤",
-    "Pharmaceutical manufacturing": "药品生产",
-    "Protein science": "蛋白质科学",
-    "Scientifically based cosmetics": "科学化妆品",
-    "Synthetic biology": "合成生物学",
-    "Vaccines": "疫苗",
-}
-
-
-def ensure_sectors(names):
-    """The sectors with these names, creating the missing ones (existing rows are left alone)."""
-    sectors = []
-    for name in names:
-        sector, _created = Sector.objects.get_or_create(
-            slug=slugify(name),
-            defaults={"name_en": name, "name_zh_hans": SECTOR_NAMES_ZH.get(name)},
-        )
-        sectors.append(sector)
-    return sectors
-
 
 # Every organisation the source article names (../shared/seed/facts.md), with only the facts
 # (Chinese names only where the name is certain; the others fall back to English)

@@ -1,11 +1,6 @@
 from modeltranslation.translator import TranslationOptions, register
 
-from directory.models import Organisation, Sector
-
-
-@register(Sector)
-class SectorTranslation(TranslationOptions):
-    fields = ("name", "description")
+from directory.models import Organisation
 
 
 @register(Organisation)

@@ -8,7 +8,6 @@ from django.views import View
 from directory.filters import OrganisationFilter
 from directory.jsonld import organisation_data
 from directory.models import Organisation
-from events.views import organisation_events_context
 from lifevalley.search import name_vocabulary, suggest_spelling
 from lifevalley.views import PublishedDetailView
 
@@ -84,6 +83,9 @@ class OrganisationDetailView(PublishedDetailView):
     template_name = "directory/organisation_detail.html"
     context_object_name = "organisation"
     related_shown = 6
+    # Blocks from the apps that depend on directory (its upcoming events): each is
+    # ``block(organisation, now) -> context``, added by portal/composition.py.
+    page_blocks = ()
 
     def get_queryset(self):
         return super().get_queryset().for_cards()
@@ -97,5 +99,18 @@ class OrganisationDetailView(PublishedDetailView):
         context["zone"] = zone
         context["related_organisations"] = list(related[: self.related_shown])
         context["structured_data"] = organisation_data(organisation, zone, self.request)
-        context.update(organisation_events_context(organisation, now))
+        for block in self.page_blocks:
+            context.update(block(organisation, now))
         return context
+
+
+ZONE_PAGE_ORGANISATIONS_SHOWN = 12
+
+
+def zone_organisations_context(zone, now):
+    """For the zone page: its first organisations as cards, and how many it has."""
+    organisations = Organisation.objects.published(now).in_zone(zone)
+    return {
+        "organisations": list(organisations.for_cards(now)[:ZONE_PAGE_ORGANISATIONS_SHOWN]),
+        "organisation_count": organisations.count(),
+    }

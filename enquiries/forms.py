@@ -1,8 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from directory.models import Sector
 from enquiries.models import Enquiry
+from lifevalley.models import Sector
 from zones.models import Project, Zone
 
 

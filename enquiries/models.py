@@ -43,7 +43,7 @@ class Enquiry(models.Model):
     email = models.EmailField(_("email"), max_length=200)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     sector = models.ForeignKey(
-        "directory.Sector", verbose_name=_("sector"), related_name="+",
+        "lifevalley.Sector", verbose_name=_("sector"), related_name="+",
         on_delete=models.SET_NULL, null=True, blank=True,
     )
     space_wanted = models.CharField(

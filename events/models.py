@@ -5,7 +5,7 @@ from types import SimpleNamespace
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
-from django.db.models import Func, OuterRef, Q, Subquery, Value
+from django.db.models import Func, Min, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Cast, Coalesce, Concat
 from django.db.models.signals import m2m_changed, post_delete
 from django.dispatch import receiver
@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
+from directory.models import Organisation
 from events.recurrence import (
     BEIJING,
     MAX_OCCURRENCES,
@@ -340,8 +341,6 @@ def _fields_except(model, kept, prefix=""):
 
 
 def _published_organisations(now):
-    from directory.models import Organisation
-
     return Organisation.objects.published(now).order_by("name")
 
 
@@ -673,6 +672,35 @@ class Event(ImageAltMixin, PublishableModel):
                 continue
             result.append((moment, moment + duration))
         return result
+
+    @classmethod
+    def clock_aggregates(cls, now):
+        # A published event or series ending moves it from the upcoming lists to the past.
+        return super().clock_aggregates(now) | {
+            "ends": Min(
+                "series_ends_at",
+                filter=Q(series_ends_at__gte=now)
+                & (Q(publish_from__isnull=True) | Q(publish_from__lte=now)),
+            )
+        }
+
+    @classmethod
+    def clock_changes(cls, now, horizon):
+        """Also the end of the current occurrence of each series running now: cards and the
+        event page show the current or next occurrence (the few series, expanded in Python)."""
+        moments = super().clock_changes(now, horizon)
+        running_series = (
+            cls.objects.published(now)
+            .exclude(recurrence_rule="")
+            .ending_after(now)
+            .starting_before(min([horizon, *moments]))
+            .only("starts_at", "ends_at", "is_all_day", "recurrence_rule", "exception_dates")
+        )
+        for event in running_series:
+            current = event.next_occurrences(now, limit=1)
+            if current:
+                moments.append(current[0][1])
+        return moments
 
     def next_occurrences(self, now, limit=10):
         if self.rule is None:

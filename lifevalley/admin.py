@@ -26,7 +26,7 @@ from modeltranslation.translator import NotRegistered, translator
 
 from lifevalley import history
 from lifevalley.admin_display import figure_text
-from lifevalley.models import KeyFigure, ParkProfile
+from lifevalley.models import KeyFigure, ParkProfile, Sector
 from lifevalley.review.workflow import ReviewedChangesMixin
 
 PUBLICATION_FIELDS = ("is_published", "publish_from", "publish_until")
@@ -496,3 +496,11 @@ class BackOfficeAccessLogAdmin(AuditLogAdminMixin, AccessLogAdmin):
 @admin.register(AccessFailureLog)
 class BackOfficeAccessFailureLogAdmin(AuditLogAdminMixin, AccessFailureLogAdmin):
     pass
+
+
+@admin.register(Sector)
+class SectorAdmin(BackOfficeAdminMixin, TranslationAdmin):
+    list_display = ("name", "slug", "order")
+    list_editable = ("order",)
+    search_fields = ("name_en", "name_zh_hans", "slug")
+    prepopulated_fields = {"slug": ("name",)}

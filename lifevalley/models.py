@@ -3,12 +3,13 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models, transaction
-from django.db.models import FilteredRelation, Prefetch, Q, Value
+from django.db.models import FilteredRelation, Min, Prefetch, Q, Value
 from django.db.models.query import ModelIterable
 from django.db.models.signals import class_prepared, post_delete
 from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from lifevalley.images import CheckedImageField, render_renditions, rendition_names
@@ -162,6 +163,23 @@ class PublishableModel(models.Model):
             and (self.publish_until is None or self.publish_until > now)
         )
 
+    @classmethod
+    def clock_aggregates(cls, now):
+        """The MIN aggregates over published rows whose values are moments after ``now`` when
+        a public page changes by the clock alone (see ``clock_changes``)."""
+        return {
+            "appears": Min("publish_from", filter=Q(publish_from__gt=now)),
+            "expires": Min("publish_until", filter=Q(publish_until__gt=now)),
+        }
+
+    @classmethod
+    def clock_changes(cls, now, horizon):
+        """Moments after ``now`` when this model's public pages change without a write (one
+        query); the page cache asks every publishable model. ``horizon`` is the earliest
+        moment known so far: a model may skip work for changes after it."""
+        row = cls._default_manager.filter(is_published=True).aggregate(**cls.clock_aggregates(now))
+        return [moment for moment in row.values() if moment]
+
 
 class RenditionsMixin(models.Model):
     """Renders each uploaded image of ``image_fields`` once into the sizes templates use.
@@ -277,6 +295,28 @@ class ImageAltMixin(RenditionsMixin):
         if self.image and not (self.image_alt or "").strip():
             # The admin edits the text per language; the English one is required.
             raise ValidationError({"image_alt_en": _("Describe the image for screen readers.")})
+
+
+class Sector(models.Model):
+    """A field of work shared by zones (their focus areas) and organisations: park-wide, so it
+    lives below both apps. Its table keeps the name it had in directory (no data moved)."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    description = models.TextField(_("description"), blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        db_table = "directory_sector"
+        ordering = ["order", "name"]
+        verbose_name = _("sector")
+        verbose_name_plural = _("sectors")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("directory:list") + "?" + urlencode({"sector": self.slug})
 
 
 class KeyFigure(PublishableModel):

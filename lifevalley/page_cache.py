@@ -30,12 +30,13 @@ from django.apps import apps
 from django.conf import settings
 from django.core.cache import caches
 from django.db import transaction
-from django.db.models import Min, Q
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response
 from django.utils.translation import get_language_from_path
+
+from lifevalley.admin_display import BEIJING
 
 logger = logging.getLogger(__name__)
 
@@ -133,8 +134,6 @@ def connect_signals():
 # What the clock changes -----------------------------------------------------------------------
 
 def next_beijing_midnight(now):
-    from events.models import BEIJING
-
     today = timezone.localtime(now, BEIJING).date()
     return datetime.datetime.combine(today + datetime.timedelta(days=1), datetime.time.min,
                                      BEIJING)
@@ -151,37 +150,11 @@ def next_change(now):
       the current or next occurrence (the few series running now, expanded in Python);
     - the next midnight in Beijing: "today" on the month grid and the "this month" link.
     """
-    from events.models import Event
-    from lifevalley.models import PublishableModel
-
     moments = [next_beijing_midnight(now), now + datetime.timedelta(seconds=max_age())]
-    for model in apps.get_models():
-        if not issubclass(model, PublishableModel):
-            continue
-        aggregates = {
-            "appears": Min("publish_from", filter=Q(publish_from__gt=now)),
-            "expires": Min("publish_until", filter=Q(publish_until__gt=now)),
-        }
-        if model is Event:
-            aggregates["ends"] = Min(
-                "series_ends_at",
-                filter=Q(series_ends_at__gte=now)
-                & (Q(publish_from__isnull=True) | Q(publish_from__lte=now)),
-            )
-        row = model._default_manager.filter(is_published=True).aggregate(**aggregates)
-        moments.extend(moment for moment in row.values() if moment)
     horizon = min(moments)
-    running_series = (
-        Event.objects.published(now)
-        .exclude(recurrence_rule="")
-        .ending_after(now)
-        .starting_before(horizon)
-        .only("starts_at", "ends_at", "is_all_day", "recurrence_rule", "exception_dates")
-    )
-    for event in running_series:
-        current = event.next_occurrences(now, limit=1)
-        if current:
-            moments.append(current[0][1])
+    for model in apps.get_models():
+        if hasattr(model, "clock_changes"):  # every PublishableModel
+            moments.extend(model.clock_changes(now, horizon))
     return min(moments)
 
 

@@ -77,6 +77,8 @@ INSTALLED_APPS = [
     "opendata",
     "space",
     "enquiries",
+    # The top layer, composing the apps above (home, search, sitemaps, page cache).
+    "portal",
 ]
 
 MIDDLEWARE = [
@@ -100,7 +102,7 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
-ROOT_URLCONF = "lifevalley.urls"
+ROOT_URLCONF = "portal.urls"
 WSGI_APPLICATION = "lifevalley.wsgi.application"
 
 TEMPLATES = [

@@ -1,6 +1,6 @@
 from modeltranslation.translator import TranslationOptions, register
 
-from lifevalley.models import KeyFigure, ParkProfile
+from lifevalley.models import KeyFigure, ParkProfile, Sector
 
 
 @register(KeyFigure)
@@ -11,3 +11,8 @@ class KeyFigureTranslation(TranslationOptions):
 @register(ParkProfile)
 class ParkProfileTranslation(TranslationOptions):
     fields = ("name", "short_name", "tagline", "introduction", "contact_organisation", "address")
+
+
+@register(Sector)
+class SectorTranslation(TranslationOptions):
+    fields = ("name", "description")

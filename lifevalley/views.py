@@ -1,63 +1,11 @@
-from collections import Counter
 
 from django.conf import settings
-from django.core.cache import cache
-from django.core.paginator import InvalidPage, Paginator
 from django.db import DatabaseError, connection, transaction
-from django.http import Http404, HttpResponse
-from django.utils import timezone
+from django.http import HttpResponse
 from django.utils.cache import add_never_cache_headers
-from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
-from django.views.generic import DetailView, TemplateView
-
-from directory.models import Organisation
-from events.models import Event
-from lifevalley.models import KeyFigure, ParkProfile
-from lifevalley.search import clean_query, name_vocabulary, suggest_spelling
-from lifevalley.structured_data import park_organization
-from zones.models import Zone
-
-
-class HomeView(TemplateView):
-    template_name = "lifevalley/home.html"
-    featured_limit = 6
-
-    def get_context_data(self, **kwargs):
-        now = timezone.now()
-        context = super().get_context_data(**kwargs)
-        figures = list(KeyFigure.objects.published(now))
-        context["figures"] = figures
-        context["figures_provenance"] = shared_provenance(figures)
-        context["zones"] = list(Zone.objects.published(now).for_cards(now))
-        context["featured_organisations"] = list(
-            Organisation.objects.published(now).featured().for_cards(now)[: self.featured_limit]
-        )
-        context.update(upcoming_events_context(now))
-        context["structured_data"] = park_organization(ParkProfile.current())
-        return context
-
-
-def shared_provenance(figures):
-    """The date and source most key figures share, for the page to say once under them.
-
-    Each figure whose date or source differs gets ``own_provenance = True`` and says its own.
-    """
-    counts = Counter((figure.as_of, figure.source, figure.source_url) for figure in figures)
-    if not counts:
-        return None
-    common = counts.most_common(1)[0][0]
-    for figure in figures:
-        figure.own_provenance = (figure.as_of, figure.source, figure.source_url) != common
-    as_of, source, source_url = common
-    return {"as_of": as_of, "source": source, "source_url": source_url}
-
-
-def upcoming_events_context(now, limit=4):
-    """The next few published events for the home page (one query)."""
-    events = Event.objects.published(now).upcoming(now).for_cards(now)[:limit]
-    return {"upcoming_events": list(events)}
+from django.views.generic import DetailView
 
 
 class PublishedDetailView(DetailView):
@@ -117,81 +65,3 @@ def robots_txt(request):
         f"Sitemap: {settings.SITE_URL}/sitemap.xml",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
-
-
-VOCABULARY_CACHE_KEY = "lifevalley:search-vocabulary"
-
-
-class SearchView(TemplateView):
-    """One search over zones, projects, organisations and events, grouped by kind.
-
-    Without ``kind`` each section shows its best few results and a link to all of them;
-    with ``kind`` one section is paginated.
-    """
-
-    template_name = "lifevalley/search.html"
-    preview_size = 5
-    paginate_by = 20
-
-    def get(self, request, *args, **kwargs):
-        from lifevalley.search_sections import SECTIONS
-
-        self.sections = {section.key: section for section in SECTIONS}
-        kind = request.GET.get("kind", "")
-        if kind and kind not in self.sections:
-            context = self.get_context_data(error=_("There is no such kind of result."))
-            return self.render_to_response(context, status=400)
-        return super().get(request, *args, **kwargs)
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        query = clean_query(self.request.GET.get("q", ""))
-        context.update(query=query, sections=list(self.sections.values()))
-        if not query or "error" in kwargs:
-            return context
-        now = timezone.now()
-        kind = self.request.GET.get("kind", "")
-        results = self.search(query, kind, now)
-        if not any(group["count"] for group in results):
-            suggestion = self.suggest(query)
-            if suggestion:
-                context["corrected_from"], query = query, suggestion
-                results = self.search(query, kind, now)
-        context.update(query=query, results=results, kind=kind)
-        context["total"] = sum(group["count"] for group in results)
-        return context
-
-    def search(self, query, kind, now):
-        if kind:
-            section = self.sections[kind]
-            paginator = Paginator(section.results(query, now), self.paginate_by)
-            try:
-                page = paginator.page(self.request.GET.get("page") or 1)
-            except InvalidPage as error:
-                raise Http404(_("That page of results does not exist.")) from error
-            return [
-                {
-                    "section": section,
-                    "count": paginator.count,
-                    "items": list(page),
-                    "page_obj": page,
-                    "page_range": paginator.get_elided_page_range(page.number),
-                }
-            ]
-        groups = []
-        for section in self.sections.values():
-            found = section.results(query, now)
-            items = list(found[: self.preview_size])
-            groups.append({"section": section, "count": found.count(), "items": items})
-        return groups
-
-    def suggest(self, query):
-        return suggest_spelling(query, cache.get_or_set(VOCABULARY_CACHE_KEY, self.vocabulary, 300))
-
-    def vocabulary(self):
-        """Words of every published name; read once per cache period, not per missed search."""
-        now = timezone.now()
-        words = set()
-        for section in self.sections.values():
-            words |= name_vocabulary(section.model.objects.published(now))
-        return words

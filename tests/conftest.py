@@ -10,9 +10,9 @@ from django.contrib.auth.models import Permission
 from django.core.cache import cache
 from django.utils import timezone, translation
 
-from directory.models import Organisation, Sector
+from directory.models import Organisation
 from events.models import BEIJING, Event, EventCategory, Speaker, Venue
-from lifevalley.models import KeyFigure, ParkProfile
+from lifevalley.models import KeyFigure, ParkProfile, Sector
 from zones.models import Project, Zone
 
 _sequence = itertools.count(1)

@@ -33,7 +33,7 @@ class Zone(ImageAltMixin, PublishableModel):
         _("planned area (km²)"), max_digits=7, decimal_places=2, null=True, blank=True
     )
     focus_areas = models.ManyToManyField(
-        "directory.Sector", verbose_name=_("focus areas"), related_name="zones", blank=True
+        "lifevalley.Sector", verbose_name=_("focus areas"), related_name="zones", blank=True
     )
     order = models.PositiveSmallIntegerField(_("display order"), default=0)
 

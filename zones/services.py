@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from django.db import transaction
 
-from directory.services import ensure_sectors
+from lifevalley.services import ensure_sectors
 from zones.models import Project, Zone
 
 ZONES = [

@@ -1,8 +1,6 @@
 from django.utils import timezone
 from django.views.generic import ListView
 
-from directory.models import Organisation
-from events.views import zone_events_context
 from lifevalley.models import ParkProfile
 from lifevalley.structured_data import zone_place
 from lifevalley.views import PublishedDetailView
@@ -22,7 +20,9 @@ class ZoneDetailView(PublishedDetailView):
     model = Zone
     template_name = "zones/zone_detail.html"
     context_object_name = "zone"
-    organisations_shown = 12
+    # Blocks from the apps that depend on zones (its organisations, its upcoming events): each
+    # is ``block(zone, now) -> context``, added by portal/composition.py (zones imports neither).
+    page_blocks = ()
 
     def get_queryset(self):
         return super().get_queryset().for_cards()
@@ -32,11 +32,9 @@ class ZoneDetailView(PublishedDetailView):
         now = timezone.now()
         zone = self.object
         context["projects"] = list(Project.objects.published(now).filter(zone=zone))
-        organisations = Organisation.objects.published(now).in_zone(zone)
-        context["organisations"] = list(organisations.for_cards(now)[: self.organisations_shown])
-        context["organisation_count"] = organisations.count()
         context["structured_data"] = zone_place(zone, ParkProfile.current())
         # Through the reverse relation: the space app depends on zones, not the other way.
         context["space_offers"] = list(zone.space_offers.published(now).for_cards(now))
-        context.update(zone_events_context(zone, now))
+        for block in self.page_blocks:
+            context.update(block(zone, now))
         return context

@@ -1,7 +1,6 @@
 from django import forms, template
 from django.contrib.admin import widgets
 
-from lifevalley import dashboard
 from lifevalley.admin_display import when_text
 
 register = template.Library()
@@ -9,16 +8,6 @@ register = template.Library()
 TIME_WIDGETS = (forms.DateTimeInput, forms.TimeInput, forms.SplitDateTimeWidget,
                 widgets.AdminSplitDateTime)
 BEIJING_OFFSET_SECONDS = 8 * 3600  # China has kept UTC+8 all year since 1991
-
-
-@register.simple_tag
-def admin_dashboard(user):
-    return {
-        "recent": dashboard.recent_changes(user),
-        "drafts": dashboard.drafts_waiting(user),
-        "events": dashboard.event_alerts(user),
-        "missing_chinese": dashboard.missing_chinese(user),
-    }
 
 
 @register.filter

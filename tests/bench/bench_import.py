@@ -91,8 +91,10 @@ def main():
         from django.test import Client
 
         from directory.csv_io import COLUMN_NAMES, MAX_IMPORT_BYTES
-        from directory.models import Organisation, Sector
-        from directory.services import SCALE_SECTORS, ensure_sectors
+        from directory.models import Organisation
+        from directory.services import SCALE_SECTORS
+        from lifevalley.models import Sector
+        from lifevalley.services import ensure_sectors
         from zones.models import Zone
 
         call_command("loaddemo", stdout=open(os.devnull, "w"))  # noqa: SIM115

@@ -87,7 +87,7 @@ EDITABLE = {
     "auth.user": (lambda fixture: fixture("django_user_model").objects.create_user(
         "colleague", "colleague@example.com", "a-long-test-password"), "first_name"),
     "directory.organisation": (lambda fixture: fixture("make_organisation")(), "summary_en"),
-    "directory.sector": (lambda fixture: fixture("make_sector")(), "name_en"),
+    "lifevalley.sector": (lambda fixture: fixture("make_sector")(), "name_en"),
     "events.event": (lambda fixture: fixture("make_event")(speakers=["Junying Yuan"]),
                      "summary_en"),
     "events.eventcategory": (lambda fixture: fixture("make_event_category")(), "name_en"),

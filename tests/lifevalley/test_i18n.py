@@ -17,8 +17,9 @@ from django.conf import settings as django_settings
 from django.core.management import call_command
 from django.utils import formats, translation
 
-from directory.models import Organisation, Sector
+from directory.models import Organisation
 from events.models import BEIJING, Event, EventCategory
+from lifevalley.models import Sector
 from zones.models import Zone
 
 LOCALE_DIR = django_settings.BASE_DIR / "lifevalley" / "locale" / "zh_Hans" / "LC_MESSAGES"

@@ -9,18 +9,19 @@ from django.views.generic import TemplateView
 from api import views as api_views
 from lifevalley import views
 from lifevalley.observability import metrics_view
-from lifevalley.sitemaps import sitemap_index, sitemaps
+from portal import views as portal_views
+from portal.sitemaps import SITEMAPS, sitemap_index
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     # Prometheus scrapes the app servers directly; the proxy does not publish it.
     path("metrics", metrics_view, name="metrics"),
     path("robots.txt", views.robots_txt, name="robots"),
-    path("sitemap.xml", sitemap_index, {"sitemaps": sitemaps()}, name="sitemap-index"),
+    path("sitemap.xml", sitemap_index, {"sitemaps": SITEMAPS}, name="sitemap-index"),
     path(
         "sitemap-<section>.xml",
         sitemap_views.sitemap,
-        {"sitemaps": sitemaps()},
+        {"sitemaps": SITEMAPS},
         name="django.contrib.sitemaps.views.sitemap",
     ),
     path("i18n/", include("django.conf.urls.i18n")),
@@ -28,8 +29,8 @@ urlpatterns = [
 ]
 
 urlpatterns += i18n_patterns(
-    path("", views.HomeView.as_view(), name="home"),
-    path("search/", views.SearchView.as_view(), name="search"),
+    path("", portal_views.HomeView.as_view(), name="home"),
+    path("search/", portal_views.SearchView.as_view(), name="search"),
     path(
         "accessibility/",
         TemplateView.as_view(template_name="lifevalley/accessibility.html"),
