@@ -144,6 +144,32 @@ class WholeFeed(NamedTuple):
 _worker_feeds = OrderedDict()
 
 
+def _vevent_prefix():
+    return ":".join([
+        "events:vevent", ical.OUTPUT_VERSION, get_language(),
+        hashlib.sha256(settings.SITE_URL.encode()).hexdigest()[:8],
+    ])
+
+
+def _whole_feed_key(params, content_version):
+    """The cache key of the whole feed of these filter ``params``, or None when such feeds
+    are not kept whole (see WHOLE_FEED_FILTERS) or the cache does not answer."""
+    if content_version is None or tuple(name for name, _value in params) not in WHOLE_FEED_FILTERS:
+        return None
+    return "events:feed:" + hashlib.sha256(repr((_vevent_prefix(), params)).encode()).hexdigest()
+
+
+def cached_feed_bytes(params, now):
+    """The bytes of the feed of these canonical filter ``params`` if a whole copy is cached and
+    fresh, else None; nothing is built and nothing is queried."""
+    content_version = current_version()
+    key = _whole_feed_key(params, content_version)
+    entry = _cached_whole_feed(key, content_version, now) if key else None
+    if entry is None or not entry.is_fresh(content_version, now):
+        return None
+    return entry.data
+
+
 def _cached_whole_feed(key, content_version, now):
     """The whole feed stored under ``key``: this worker's copy when it is still fresh, else
     the shared cache's (which another worker may have renewed)."""
@@ -179,38 +205,21 @@ class FeedResult:
     still fresh (see the module's docstring) answers without the database.
     """
 
-    def __init__(self, request, list_filter=None):
-        """``list_filter``: a list page's validated EventFilter, whose feed the subscription
-        builder shows; the feed applies it to every published event, not to the list's own."""
+    def __init__(self, request):
         self.request = request
         self.now = timezone.now()
-        if list_filter is not None:
-            self.filterset = list_filter
-            self.queryset = list_filter.filter_queryset(Event.objects.published(self.now))
-        self.prefix = ":".join([
-            "events:vevent", ical.OUTPUT_VERSION, get_language(),
-            hashlib.sha256(settings.SITE_URL.encode()).hexdigest()[:8],
-        ])
+        self.prefix = _vevent_prefix()
         self.last_modified = None
         self._etag = self._data = self._keys = self._events = None
         # Only a conditional request may be answered without the bytes: any other fetches
         # its events whole with their versions, in one query, ready to build what is missing.
-        # The builder of a list page needs the bytes only when they are cached (cached_data),
-        # so it too reads only the versions.
-        self.conditional = list_filter is not None or any(
+        self.conditional = any(
             header in request.META
             for header in ("HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE")
         )
-        self.params = (list_filter.canonical_query() if list_filter is not None
-                       else _request_params(request))
+        self.params = _request_params(request)
         self.content_version = current_version()
-        self.whole_key = None
-        if self.content_version is not None and tuple(
-            name for name, _value in self.params
-        ) in WHOLE_FEED_FILTERS:
-            self.whole_key = "events:feed:" + hashlib.sha256(
-                repr((self.prefix, self.params)).encode()
-            ).hexdigest()
+        self.whole_key = _whole_feed_key(self.params, self.content_version)
         entry = (_cached_whole_feed(self.whole_key, self.content_version, self.now)
                  if self.whole_key else None)
         if entry is not None and entry.is_fresh(self.content_version, self.now):
@@ -285,18 +294,6 @@ class FeedResult:
             self._data = ical.assemble(ordered, name=self.name, max_bytes=ical.FEED_MAX_BYTES)
             FEED_BUILDS.inc()
             self._store()
-        return self._data
-
-    def cached_data(self):
-        """The bytes when no VEVENT has to be built for them (a whole feed still fresh, or
-        every event's VEVENT cached), else None: a page showing the feed's figures must not
-        pay for a cold build."""
-        if self._data is None:
-            parts = cache.get_many(list(self.keys.values()))
-            if len(parts) < len(self.keys):
-                return None
-            ordered = [parts[key] for key in self.keys.values()]
-            self._data = ical.assemble(ordered, name=self.name, max_bytes=ical.FEED_MAX_BYTES)
         return self._data
 
     def _events_to_build(self, pks):

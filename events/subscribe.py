@@ -13,6 +13,8 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 
 from events import ical
+from events.feeds import cached_feed_bytes
+from events.models import Event
 
 # Past this share of either cap the builder warns that the feed is nearly full.
 NEAR_CAP_SHARE = 0.8
@@ -49,29 +51,33 @@ def qr_svg(address):
     return mark_safe(code.svg_inline(scale=QR_SCALE, border=4, omitsize=False))  # noqa: S308
 
 
-def feed_status(feed):
-    """What the feed of ``feed`` (a ``views.FeedResult``) holds now, against its caps.
+def feed_status(list_filter, now):
+    """What the feed of a list's validated ``list_filter`` holds now, against its caps.
 
-    ``in_window`` counts every published event of the filter the feed's window covers;
-    ``count`` those the bytes actually carry (``bytes`` is None while the feed is not built:
-    a list page never pays for building it). What the caps leave out is the farthest events,
-    so the builder names the first of them.
+    A list page never builds the feed: ``bytes`` is the size of a cached whole copy (the
+    unfiltered, zone and category feeds are kept whole once fetched), else None. ``in_window``
+    counts every published event of the filter the feed's window covers, ``count`` those the
+    feed carries; what the caps leave out is the farthest events, so the builder names the
+    first of them.
     """
-    data = feed.cached_data()
-    if data is None:  # not built yet: its events are known, its size once it is fetched
-        count, size = len(feed.keys), None
+    window = list_filter.filter_queryset(Event.objects.published(now)).ending_after(
+        now - ical.FEED_PAST_WINDOW)
+    data = cached_feed_bytes(list_filter.canonical_query(), now)
+    if data is None:
+        in_window = window.count()
+        count, size = min(in_window, ical.FEED_MAX_EVENTS), None
     else:
         count, size = data.count(b"BEGIN:VEVENT\r\n"), len(data)
+        in_window = count
     near_cap = (count >= NEAR_CAP_SHARE * ical.FEED_MAX_EVENTS
                 or (size or 0) >= NEAR_CAP_SHARE * ical.FEED_MAX_BYTES)
-    in_window, first_left_out = count, None
-    if near_cap:  # only a feed near a cap can have left events out: count its window
-        window = feed.queryset.ending_after(feed.now - ical.FEED_PAST_WINDOW)
+    if data is not None and near_cap:  # only a feed near a cap can have left events out
         in_window = window.count()
-        if in_window > count:
-            first_left_out = (
-                window.order_by("starts_at", "pk").values_list("starts_at", flat=True)[count]
-            )
+    first_left_out = None
+    if in_window > count:
+        first_left_out = (
+            window.order_by("starts_at", "pk").values_list("starts_at", flat=True)[count]
+        )
     return {
         "count": count,
         "in_window": in_window,
@@ -86,6 +92,6 @@ def feed_status(feed):
     }
 
 
-def builder_context(feed, links):
+def builder_context(list_filter, links, now):
     """Context for events/includes/_subscribe_builder.html (``links`` from subscribe_links)."""
-    return {"feed_status": feed_status(feed), "qr_svg": qr_svg(links["webcal"])}
+    return {"feed_status": feed_status(list_filter, now), "qr_svg": qr_svg(links["webcal"])}

@@ -17,7 +17,7 @@ from django.views.generic import ListView
 
 from events import ical, month_grid, subscribe
 from events.changes import change_text, latest_change_at, recent_change_texts
-from events.feeds import FeedResult, calendar_name, calendar_response
+from events.feeds import calendar_name, calendar_response
 from events.filters import EventFilter, organiser_suggestions
 from events.models import BEIJING, Event
 from events.subscribe import subscribe_links
@@ -73,7 +73,7 @@ class EventListView(ListView):
                 "page_range": context["paginator"].get_elided_page_range(page.number),
                 "subscribe": links,
                 # The feed of exactly this filter: what it holds, its QR code (events/subscribe.py).
-                **subscribe.builder_context(FeedResult(self.request, self.filterset), links),
+                **subscribe.builder_context(self.filterset, links, self.now),
             }
         )
         return context

@@ -166,10 +166,10 @@ def test_builder_pages_run_a_fixed_number_of_queries(client, django_assert_num_q
 
     grow(1)
     client.get(reverse("events:list") + "?q=nothing")  # the site-wide caches, not this feed's
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         response = client.get(reverse("events:list") + query)
     assert response.context["feed_status"]["count"] == 1
     grow(3)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         response = client.get(reverse("events:list") + query)
     assert response.context["feed_status"]["count"] == 4
