@@ -64,9 +64,7 @@ class NewEventsFeed(Feed):
         )
 
     def item_title(self, item):
-        if item.is_cancelled:
-            return _("Cancelled: %(title)s") % {"title": item.title}
-        return item.title
+        return item.status_title()
 
     def item_description(self, item):
         start = timezone.localtime(item.starts_at, BEIJING)

@@ -20,7 +20,7 @@ from icalendar.caselessdict import canonsort_keys
 from icalendar.parser import Contentline
 
 from events.changes import recent_change_texts
-from events.models import BEIJING
+from events.models import BEIJING, Event
 
 PRODID = "-//Zhongguancun Life Science Park//Life Valley events//EN"
 TZID = "Asia/Shanghai"
@@ -39,9 +39,9 @@ VTIMEZONE_FIRST_DATE = datetime.date(1970, 1, 1)
 VTIMEZONE_LAST_DATE = datetime.date(2100, 1, 1)
 
 ICAL_STATUS = {
-    "scheduled": "CONFIRMED",
-    "postponed": "TENTATIVE",
-    "cancelled": "CANCELLED",
+    Event.Status.SCHEDULED: "CONFIRMED",
+    Event.Status.POSTPONED: "TENTATIVE",
+    Event.Status.CANCELLED: "CANCELLED",
 }
 
 
@@ -98,12 +98,7 @@ def plain_description(event, *, event_url, description_limit=None):
 
 
 def event_title(event):
-    title = clean_text(event.title, single_line=True)
-    if event.status == "cancelled":
-        return _("Cancelled: %(title)s") % {"title": title}
-    if event.status == "postponed":
-        return _("Postponed: %(title)s") % {"title": title}
-    return title
+    return event.status_title(clean_text(event.title, single_line=True))
 
 
 def event_location(event):

@@ -12,6 +12,7 @@ from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from events.recurrence import (
@@ -599,6 +600,16 @@ class Event(ImageAltMixin, PublishableModel):
     @property
     def is_cancelled(self):
         return self.status == self.Status.CANCELLED
+
+    def status_title(self, title=None):
+        """The title as a calendar or news reader shows it, alone: "Cancelled: …" or
+        "Postponed: …" unless the event is as scheduled (iCal and Atom both use this)."""
+        title = self.title if title is None else title
+        if self.status == self.Status.CANCELLED:
+            return gettext("Cancelled: %(title)s") % {"title": title}
+        if self.status == self.Status.POSTPONED:
+            return gettext("Postponed: %(title)s") % {"title": title}
+        return title
 
     @property
     def is_month_only(self):
