@@ -87,7 +87,7 @@ def plain_description(event, *, event_url, description_limit=None):
         description = event.description
         if description:
             parts.append(_truncate(clean_text(description), description_limit))
-    organisers = getattr(event, "public_organisers", [])
+    organisers = event.organisers_shown
     if organisers:
         names = ", ".join(clean_text(o.name, single_line=True) for o in organisers)
         parts.append(_("Organised by %(names)s") % {"names": names})
@@ -143,7 +143,7 @@ def event_component(event, *, base_url, description_limit=None):
     location = event_location(event)
     if location:
         component["LOCATION"] = icalendar.vText(location)
-    organisers = getattr(event, "public_organisers", [])
+    organisers = event.organisers_shown
     if organisers:
         first = organisers[0]
         address = (

@@ -601,6 +601,12 @@ class Event(ImageAltMixin, PublishableModel):
     def is_cancelled(self):
         return self.status == self.Status.CANCELLED
 
+    @property
+    def organisers_shown(self):
+        """The public organisers that ``with_public("organisers")`` fetched (none when the
+        queryset did not fetch them): what a calendar, page data or the API names."""
+        return getattr(self, "public_organisers", [])
+
     def status_title(self, title=None):
         """The title as a calendar or news reader shows it, alone: "Cancelled: …" or
         "Postponed: …" unless the event is as scheduled (iCal and Atom both use this)."""

@@ -46,7 +46,7 @@ def event_structured_data(event, parent=None):
     image = largest_rendition_url(event.image, event.image_width)
     if image:
         data["image"] = [base + image if image.startswith("/") else image]
-    organisers = getattr(event, "public_organisers", [])
+    organisers = event.organisers_shown
     if organisers:
         data["organizer"] = [
             {"@type": "Organization", "name": o.name, "url": base + o.get_absolute_url()}
