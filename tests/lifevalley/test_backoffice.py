@@ -313,3 +313,20 @@ def test_change_form_keeps_a_long_chinese_search_of_the_list(admin_client, make_
     response = admin_client.get(f"{url}?{urlencode({'_changelist_filters': search})}")
     assert response.status_code == 200
     assert admin_client.get(f"{reverse('admin:zones_zone_changelist')}?{search}").status_code == 200
+
+
+def test_dashboard_alerts_count_a_running_series_as_upcoming(admin_user, make_event):
+    """The dashboard's "upcoming" is EventQuerySet.upcoming(): a weekly series whose first
+    date is past but whose next dates are still to come is listed, an event over is not."""
+    import datetime
+
+    from django.utils import timezone
+
+    from lifevalley.dashboard import event_alerts
+
+    now = timezone.now()
+    running = make_event(starts_at=now - datetime.timedelta(days=14),
+                         recurrence_rule="FREQ=WEEKLY;COUNT=10", title="Running series")
+    make_event(starts_at=now - datetime.timedelta(days=3), title="Over")
+    soon = event_alerts(admin_user, now)[0]
+    assert [event.title for event in soon["items"]] == [running.title]
