@@ -336,13 +336,6 @@ def beijing_vtimezone():
     )
 
 
-def build_feed(events, *, base_url, name):
-    """The subscription feed: at most FEED_MAX_EVENTS and FEED_MAX_BYTES (the farthest events
-    are dropped first)."""
-    parts = [feed_component(event, base_url=base_url) for event in list(events)[:FEED_MAX_EVENTS]]
-    return assemble(parts, name=name, max_bytes=FEED_MAX_BYTES)
-
-
 def feed_component(event, *, base_url):
     """One event's serialised VEVENT as the subscription feed carries it."""
     return serialise(

@@ -116,10 +116,6 @@ class FeedState(models.Model):
         if not updated:
             cls.objects.get_or_create(pk=1, defaults={"changed_at": when})
 
-    @classmethod
-    def last_change(cls):
-        return cls.objects.filter(pk=1).values_list("changed_at", flat=True).first()
-
 
 def ending_after(moment):
     """The one definition of "not over at ``moment``": the event, or the last occurrence of
