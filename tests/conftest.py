@@ -3,6 +3,7 @@
 import datetime
 import itertools
 from decimal import Decimal
+from unittest import mock
 
 import pytest
 from django.conf import settings as django_settings
@@ -268,3 +269,27 @@ def editor_client(client, editor):
 def publisher_client(client, publisher):
     client.force_login(publisher)
     return client
+
+
+@pytest.fixture
+def clock():
+    """The clock every part of the site reads (django.utils.timezone.now), moved by the test.
+
+    It starts just after noon in Beijing today (with microseconds, as a real clock has), so no
+    test meets the page cache's midnight boundary (the day's "today" changes then) inside the
+    minutes it moves the clock.
+    """
+
+    class Clock:
+        now = timezone.localtime(timezone.now(), BEIJING).replace(
+            hour=12, minute=0, second=0, microsecond=250_000)
+
+        def advance(self, **delta):
+            self.now += datetime.timedelta(**delta)
+
+        def set(self, moment):
+            self.now = moment
+
+    state = Clock()
+    with mock.patch("django.utils.timezone.now", side_effect=lambda: state.now):
+        yield state

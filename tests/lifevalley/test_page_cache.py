@@ -50,30 +50,6 @@ def text(response):
 
 
 @pytest.fixture
-def clock():
-    """The clock every part of the site reads (django.utils.timezone.now), moved by the test.
-
-    It starts just after noon in Beijing today (with microseconds, as a real clock has), so no
-    test meets the page cache's midnight boundary (the day's "today" changes then) inside the
-    minutes it moves the clock.
-    """
-
-    class Clock:
-        now = timezone.localtime(timezone.now(), BEIJING).replace(
-            hour=12, minute=0, second=0, microsecond=250_000)
-
-        def advance(self, **delta):
-            self.now += datetime.timedelta(**delta)
-
-        def set(self, moment):
-            self.now = moment
-
-    state = Clock()
-    with mock.patch("django.utils.timezone.now", side_effect=lambda: state.now):
-        yield state
-
-
-@pytest.fixture
 def park(make_zone, make_project, make_organisation, make_sector, make_event, make_venue,
          make_key_figure, park_profile):
     """A small park where every kind of content shows on some public page."""
