@@ -9,6 +9,12 @@ pytestmark = pytest.mark.django_db
 CHANGELIST = reverse("admin:events_event_changelist")
 
 
+def post_change(client, event, **changes):
+    """The event's change form sent with ``changes``, as the browser sends it."""
+    url = reverse("admin:events_event_change", args=[event.pk])
+    return client.post(url, change_form_payload(client, url, **changes))
+
+
 def test_admin_pages_render(admin_client, make_event):
     event = make_event(speakers=["Junying Yuan"])
     for query in ["", "?when=upcoming", "?when=past", "?status__exact=cancelled",
@@ -25,29 +31,23 @@ def test_admin_pages_render(admin_client, make_event):
 
 def test_admin_refuses_an_end_before_the_start_with_a_clear_message(admin_client, make_event):
     event = make_event()
-    url = reverse("admin:events_event_change", args=[event.pk])
-    data = change_form_payload(
-        admin_client, url, ends_at_0=(event.local_start.date().replace(year=2000)).isoformat()
+    response = post_change(
+        admin_client, event, ends_at_0=(event.local_start.date().replace(year=2000)).isoformat()
     )
-    response = admin_client.post(url, data)
     assert response.status_code == 200
     assert "The event cannot end before it starts." in response.content.decode()
 
 
 def test_admin_refuses_a_repeating_month_only_event(admin_client, make_event):
     event = make_event()
-    url = reverse("admin:events_event_change", args=[event.pk])
-    data = change_form_payload(admin_client, url, date_precision="month", repeat="WEEKLY")
-    response = admin_client.post(url, data)
+    response = post_change(admin_client, event, date_precision="month", repeat="WEEKLY")
     assert response.status_code == 200
     assert "A repeating event needs exact dates." in response.content.decode()
 
 
 def test_admin_edit_moves_event_and_bumps_sequence(admin_client, make_event):
     event = make_event()
-    url = reverse("admin:events_event_change", args=[event.pk])
-    data = change_form_payload(admin_client, url, starts_at_1="10:00:00", ends_at_1="12:00:00")
-    response = admin_client.post(url, data)
+    response = post_change(admin_client, event, starts_at_1="10:00:00", ends_at_1="12:00:00")
     assert response.status_code == 302, response.content.decode()[:3000]
     event.refresh_from_db()
     assert (event.local_start.hour, event.sequence) == (10, 1)
