@@ -200,7 +200,7 @@ def next_week_at(hour=9, days=7):
 @pytest.fixture
 def make_event(db, make_event_category):
     """An event (published unless told otherwise): by default next week, two hours long, each
-    one an hour after the one made before it."""
+    one starting later than the one made before it (by an hour per object made since)."""
 
     def make(**overrides):
         n = next(_sequence)
@@ -232,9 +232,10 @@ def published_event(make_event):
 
 
 @pytest.fixture
-def draft_event(make_event):
+def draft_event(make_event, make_zone, make_organisation):
     """A draft that could leak: upcoming, in a zone, with an organiser, in every filter."""
-    return make_event(title="Secret Draft Forum", slug="secret-draft-forum", is_published=False)
+    return make_event(title="Secret Draft Forum", slug="secret-draft-forum", is_published=False,
+                      zone=make_zone(), organisers=[make_organisation()])
 
 
 def _staff_in_group(django_user_model, username, group_name):
