@@ -16,10 +16,8 @@ from drf_spectacular.utils import extend_schema_field
 from directory.models import Organisation
 from lifevalley.models import Sector
 from lifevalley.page_cache import while_current
-from lifevalley.search import PkInList
+from lifevalley.search import MAX_QUERY_LENGTH, PkInList
 from zones.models import Zone
-
-Q_MAX_LENGTH = 200  # the header search box has the same maxlength
 
 YES_NO = [("yes", _("Yes")), ("no", _("No"))]
 
@@ -48,7 +46,7 @@ class OrganisationFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label=_("Search"),
         method="filter_q",
-        max_length=Q_MAX_LENGTH,
+        max_length=MAX_QUERY_LENGTH,
         strip=True,
         widget=forms.SearchInput,
     )

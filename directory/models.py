@@ -8,7 +8,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lifevalley.images import CheckedImageField
-from lifevalley.models import PublishableModel, PublishableQuerySet, RenditionsMixin, Sector
+from lifevalley.models import (
+    PublishableModel,
+    PublishableQuerySet,
+    RenditionsMixin,
+    Sector,
+    require_alt_text,
+)
 from lifevalley.search import SearchableQuerySet
 
 
@@ -188,9 +194,8 @@ class Organisation(RenditionsMixin, PublishableModel):
             raise ValidationError(
                 {"hospital_beds": _("Only hospitals have hospital beds; leave this empty.")}
             )
-        if self.logo and not (self.logo_alt or "").strip():
-            # The admin edits the text per language; the English one is required.
-            raise ValidationError({"logo_alt_en": _("Describe the logo for screen readers.")})
+        require_alt_text(self.logo, self.logo_alt, "logo_alt",
+                         _("Describe the logo for screen readers."))
         if self.stock_exchange and not self.stock_ticker:
             raise ValidationError({"stock_ticker": _("Give the ticker on this stock exchange.")})
 

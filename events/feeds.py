@@ -21,6 +21,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Max, Subquery
 from django.http import HttpResponse, HttpResponseBadRequest
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import get_language
@@ -341,3 +342,14 @@ def feed_ics(request):
             "\n".join(lines) + "\n", content_type="text/plain; charset=utf-8"
         )
     return calendar_response(feed.data)
+
+
+# One event ------------------------------------------------------------------------------------
+
+@require_safe
+def event_ics(request, slug):
+    """One event as a one-time .ics copy (no calendar name: Outlook would make a calendar)."""
+    now = timezone.now()
+    event = get_object_or_404(Event.objects.published(now).for_calendar(now), slug=slug)
+    data = ical.build_calendar([event], base_url=settings.SITE_URL)
+    return calendar_response(data, filename=f"{event.slug}.ics")

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from directory.models import Organisation
 from events.models import BEIJING, Event, EventCategory
+from lifevalley.search import MAX_QUERY_LENGTH
 from zones.models import Zone
 
 SLUG_RE = re.compile(r"^[-a-zA-Z0-9_]{1,200}$")
@@ -103,7 +104,7 @@ class EventFilter(django_filters.FilterSet):
     """The filters of /events/, /events/past/ and /events/feed.ics (one definition for all)."""
 
     q = django_filters.CharFilter(
-        label=_("Search"), method="search", max_length=200, strip=True
+        label=_("Search"), method="search", max_length=MAX_QUERY_LENGTH, strip=True
     )
     category = SlugChoiceFilter(
         label=_("Category"), queryset=EventCategory.objects.all(), empty_label=_("Any category"),

@@ -20,7 +20,7 @@ from icalendar.caselessdict import canonsort_keys
 from icalendar.parser import Contentline
 
 from events.changes import recent_change_texts
-from events.models import BEIJING
+from events.models import BEIJING, Event
 
 PRODID = "-//Zhongguancun Life Science Park//Life Valley events//EN"
 TZID = "Asia/Shanghai"
@@ -39,9 +39,9 @@ VTIMEZONE_FIRST_DATE = datetime.date(1970, 1, 1)
 VTIMEZONE_LAST_DATE = datetime.date(2100, 1, 1)
 
 ICAL_STATUS = {
-    "scheduled": "CONFIRMED",
-    "postponed": "TENTATIVE",
-    "cancelled": "CANCELLED",
+    Event.Status.SCHEDULED: "CONFIRMED",
+    Event.Status.POSTPONED: "TENTATIVE",
+    Event.Status.CANCELLED: "CANCELLED",
 }
 
 
@@ -87,7 +87,7 @@ def plain_description(event, *, event_url, description_limit=None):
         description = event.description
         if description:
             parts.append(_truncate(clean_text(description), description_limit))
-    organisers = getattr(event, "public_organisers", [])
+    organisers = event.organisers_shown
     if organisers:
         names = ", ".join(clean_text(o.name, single_line=True) for o in organisers)
         parts.append(_("Organised by %(names)s") % {"names": names})
@@ -98,12 +98,7 @@ def plain_description(event, *, event_url, description_limit=None):
 
 
 def event_title(event):
-    title = clean_text(event.title, single_line=True)
-    if event.status == "cancelled":
-        return _("Cancelled: %(title)s") % {"title": title}
-    if event.status == "postponed":
-        return _("Postponed: %(title)s") % {"title": title}
-    return title
+    return event.status_title(clean_text(event.title, single_line=True))
 
 
 def event_location(event):
@@ -148,7 +143,7 @@ def event_component(event, *, base_url, description_limit=None):
     location = event_location(event)
     if location:
         component["LOCATION"] = icalendar.vText(location)
-    organisers = getattr(event, "public_organisers", [])
+    organisers = event.organisers_shown
     if organisers:
         first = organisers[0]
         address = (
@@ -339,13 +334,6 @@ def beijing_vtimezone():
     return icalendar.Timezone.from_tzinfo(
         BEIJING, tzid=TZID, first_date=VTIMEZONE_FIRST_DATE, last_date=VTIMEZONE_LAST_DATE
     )
-
-
-def build_feed(events, *, base_url, name):
-    """The subscription feed: at most FEED_MAX_EVENTS and FEED_MAX_BYTES (the farthest events
-    are dropped first)."""
-    parts = [feed_component(event, base_url=base_url) for event in list(events)[:FEED_MAX_EVENTS]]
-    return assemble(parts, name=name, max_bytes=FEED_MAX_BYTES)
 
 
 def feed_component(event, *, base_url):

@@ -12,6 +12,7 @@ from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from directory.models import Organisation
@@ -115,10 +116,6 @@ class FeedState(models.Model):
         updated = cls.objects.filter(pk=1, changed_at__lt=when).update(changed_at=when)
         if not updated:
             cls.objects.get_or_create(pk=1, defaults={"changed_at": when})
-
-    @classmethod
-    def last_change(cls):
-        return cls.objects.filter(pk=1).values_list("changed_at", flat=True).first()
 
 
 def ending_after(moment):
@@ -598,6 +595,22 @@ class Event(ImageAltMixin, PublishableModel):
     @property
     def is_cancelled(self):
         return self.status == self.Status.CANCELLED
+
+    @property
+    def organisers_shown(self):
+        """The public organisers that ``with_public("organisers")`` fetched (none when the
+        queryset did not fetch them): what a calendar, page data or the API names."""
+        return getattr(self, "public_organisers", [])
+
+    def status_title(self, title=None):
+        """The title as a calendar or news reader shows it, alone: "Cancelled: …" or
+        "Postponed: …" unless the event is as scheduled (iCal and Atom both use this)."""
+        title = self.title if title is None else title
+        if self.status == self.Status.CANCELLED:
+            return gettext("Cancelled: %(title)s") % {"title": title}
+        if self.status == self.Status.POSTPONED:
+            return gettext("Postponed: %(title)s") % {"title": title}
+        return title
 
     @property
     def is_month_only(self):

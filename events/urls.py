@@ -1,6 +1,6 @@
 from django.urls import path
 
-from events import feeds, views
+from events import atom, feeds, views
 
 app_name = "events"
 urlpatterns = [
@@ -9,7 +9,7 @@ urlpatterns = [
     path("calendar/", views.current_month, name="calendar"),
     path("calendar/<int:year>/<int:month>/", views.month_view, name="month"),
     path("feed.ics", feeds.feed_ics, name="feed"),
-    path("feed.atom", views.NewEventsFeed(), name="atom"),
-    path("<slug:slug>.ics", views.event_ics, name="ics"),
+    path("feed.atom", atom.NewEventsFeed(), name="atom"),
+    path("<slug:slug>.ics", feeds.event_ics, name="ics"),
     path("<slug:slug>/", views.EventDetailView.as_view(), name="detail"),
 ]

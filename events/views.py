@@ -1,27 +1,21 @@
 import datetime
 from urllib.parse import urlencode
 
-from django.conf import settings
-from django.contrib.syndication.views import Feed
-from django.db.models.functions import Coalesce, Greatest
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.feedgenerator import Atom1Feed
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 from django.views.generic import ListView
 
-from events import ical, month_grid, subscribe
-from events.changes import change_text, latest_change_at, recent_change_texts
-from events.feeds import calendar_name, calendar_response
+from events import month_grid, subscribe
+from events.changes import change_text
+from events.feeds import calendar_name
 from events.filters import EventFilter, organiser_suggestions
 from events.models import BEIJING, Event
+from events.structured_data import event_structured_data
 from events.subscribe import subscribe_links
-from lifevalley.images import largest_rendition_url
 from lifevalley.views import PublishedDetailView
 
 # The month grid covers these years; anything else (e.g. 9999/13) is a 404.
@@ -150,162 +144,6 @@ class EventDetailView(PublishedDetailView):
             }
         )
         return context
-
-
-SCHEMA_STATUS = {
-    Event.Status.SCHEDULED: "https://schema.org/EventScheduled",
-    Event.Status.POSTPONED: "https://schema.org/EventPostponed",
-    Event.Status.CANCELLED: "https://schema.org/EventCancelled",
-}
-
-
-def event_structured_data(event, parent=None):
-    """schema.org Event data for the page (rendered by the ``json_ld`` tag in base.html)."""
-    base = settings.SITE_URL
-
-    def moment(value):
-        local = timezone.localtime(value, BEIJING)
-        return local.date().isoformat() if event.is_all_day else local.isoformat()
-
-    data = {
-        "@context": "https://schema.org",
-        "@type": "Event",
-        "name": event.title,
-        "url": base + event.get_absolute_url(),
-        "startDate": moment(event.starts_at),
-        "endDate": moment(event.ends_at),
-        "eventStatus": SCHEMA_STATUS[event.status],
-        "eventAttendanceMode": "https://schema.org/OfflineEventAttendanceMode",
-    }
-    if event.summary or event.description:
-        data["description"] = event.summary or event.description[:500]
-    if event.venue_id:
-        data["location"] = {
-            "@type": "Place",
-            "name": event.venue.name,
-            "address": event.venue.address or event.venue.name,
-        }
-    elif event.zone:  # None when the zone is not public (for_cards)
-        data["location"] = {
-            "@type": "Place", "name": event.zone.name, "address": "Changping, Beijing"
-        }
-    image = largest_rendition_url(event.image, event.image_width)
-    if image:
-        data["image"] = [base + image if image.startswith("/") else image]
-    organisers = getattr(event, "public_organisers", [])
-    if organisers:
-        data["organizer"] = [
-            {"@type": "Organization", "name": o.name, "url": base + o.get_absolute_url()}
-            for o in organisers
-        ]
-    speakers = list(event.speakers.all())
-    if speakers:
-        data["performer"] = [
-            {"@type": "Person", "name": s.name}
-            | ({"affiliation": {"@type": "Organization", "name": s.affiliation}}
-               if s.affiliation else {})
-            for s in speakers
-        ]
-    if parent is not None:
-        data["superEvent"] = {
-            "@type": "Event", "name": parent.title, "url": base + parent.get_absolute_url()
-        }
-    if event.registration_url and not event.is_cancelled:
-        data["offers"] = {"@type": "Offer", "url": event.registration_url}
-    return data
-
-
-# iCalendar ------------------------------------------------------------------------------------
-
-@require_safe
-def event_ics(request, slug):
-    """One event as a one-time .ics copy (no calendar name: Outlook would make a calendar)."""
-    now = timezone.now()
-    event = get_object_or_404(Event.objects.published(now).for_calendar(now), slug=slug)
-    data = ical.build_calendar([event], base_url=settings.SITE_URL)
-    return calendar_response(data, filename=f"{event.slug}.ics")
-
-
-# News readers ---------------------------------------------------------------------------------
-
-class PlainTextAtomFeed(Atom1Feed):
-    """Atom whose summaries are plain text (``type="text"``).
-
-    Django writes ``<summary type="html">``, so a reader renders whatever markup a summary
-    holds, ``<script>`` included. Our summaries are text, so say so and readers show it as such.
-    """
-
-    def add_item_elements(self, handler, item):
-        description, item["description"] = item["description"], None
-        super().add_item_elements(handler, item)
-        item["description"] = description
-        if description is not None:
-            handler.addQuickElement("summary", description, {"type": "text"})
-
-
-class NewEventsFeed(Feed):
-    """Atom feed of newly published events, newest first.
-
-    Every link is absolute on ``SITE_URL``: the syndication framework would take the scheme
-    and host from the request (and leaves absolute URLs as they are).
-    """
-
-    feed_type = PlainTextAtomFeed
-    title = gettext_lazy("New events at Life Valley")
-    subtitle = gettext_lazy("Forums, conferences and seminars newly announced by the park.")
-    limit = 30
-
-    def link(self):
-        return settings.SITE_URL + reverse("events:list")
-
-    def feed_url(self):
-        return settings.SITE_URL + reverse("events:atom")
-
-    def item_link(self, item):
-        return settings.SITE_URL + item.get_absolute_url()
-
-    def items(self):
-        """Newly published events and, as updates, events whose time, place or status changed."""
-        return (
-            Event.objects.published()
-            .filter(published_at__isnull=False)
-            .annotate(
-                news_at=Greatest("published_at", Coalesce(latest_change_at(), "published_at"))
-            )
-            .for_cards()
-            .with_changes()
-            .order_by("-news_at", "-pk")[: self.limit]
-        )
-
-    def item_title(self, item):
-        if item.is_cancelled:
-            return _("Cancelled: %(title)s") % {"title": item.title}
-        return item.title
-
-    def item_description(self, item):
-        start = timezone.localtime(item.starts_at, BEIJING)
-        # An event known only to the month gets no invented day.
-        when = date_format(start, "YEAR_MONTH_FORMAT" if item.is_month_only else "LONG_DATE_FORMAT")
-        text = f"{when} · {item.summary}" if item.summary else when
-        changes = recent_change_texts(item, limit=1)
-        if changes:
-            return _("Update: %(change)s") % {"change": changes[0]} + "\n\n" + text
-        return text
-
-    def item_pubdate(self, item):
-        return max(item.published_at, item.publish_from or item.published_at)
-
-    def item_updateddate(self, item):
-        return item.updated_at
-
-    def item_categories(self, item):
-        return [item.category.name]
-
-    def item_guid(self, item):
-        return f"urn:lifevalley:event:{item.uid}"
-
-    def item_guid_is_permalink(self, item):
-        return False
 
 
 # Upcoming events on other apps' pages -----------------------------------------------------------

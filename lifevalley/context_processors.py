@@ -4,10 +4,11 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language_info
 
 from lifevalley.models import ParkProfile
+from lifevalley.search import MAX_QUERY_LENGTH
 
 
 def park(request):
-    return {"park": ParkProfile.current()}
+    return {"park": ParkProfile.current(), "max_query_length": MAX_QUERY_LENGTH}
 
 
 def local_path(path):

@@ -272,6 +272,13 @@ def _watch_deletions(sender, **kwargs):
         post_delete.connect(_delete_images_of_deleted_object, sender=sender)
 
 
+def require_alt_text(image, alt, field, message):
+    """The alt-text rule: an image needs a description for screen readers. The admin edits
+    the text per language; the English one (``<field>_en``) is required."""
+    if image and not (alt or "").strip():
+        raise ValidationError({f"{field}_en": message})
+
+
 class ImageAltMixin(RenditionsMixin):
     """An optional illustrative image with the alt text screen readers need."""
 
@@ -292,9 +299,8 @@ class ImageAltMixin(RenditionsMixin):
 
     def clean(self):
         super().clean()
-        if self.image and not (self.image_alt or "").strip():
-            # The admin edits the text per language; the English one is required.
-            raise ValidationError({"image_alt_en": _("Describe the image for screen readers.")})
+        require_alt_text(self.image, self.image_alt, "image_alt",
+                         _("Describe the image for screen readers."))
 
 
 class Sector(models.Model):

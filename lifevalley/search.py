@@ -35,6 +35,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Concat, Greatest, Upper
 
+# The longest query any search box takes (the site search, the directory's and the events' ``q``).
 MAX_QUERY_LENGTH = 200
 MAX_TERMS = 8
 WEIGHTS = {"A": 1.0, "B": 0.4, "C": 0.2}

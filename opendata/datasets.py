@@ -76,7 +76,7 @@ def event_row(event):
         "venue": event.venue.name if event.venue else "",
         "venue_address": event.venue.address if event.venue else "",
         "zone": event.zone.slug if event.zone else "",
-        "organisers": [organiser.slug for organiser in event.public_organisers],
+        "organisers": [organiser.slug for organiser in event.organisers_shown],
         "registration_url": event.registration_url,
         "url": _page_url(event),
         "ics_url": ics_url,

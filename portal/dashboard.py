@@ -66,7 +66,7 @@ def event_alerts(user, now=None):
     upcoming = event_model.objects.upcoming(now)
     alerts = [
         (_("Events starting within 7 days"),
-         upcoming.filter(starts_at__lte=now + SOON, ends_at__gte=now)),
+         upcoming.filter(starts_at__lte=now + SOON)),
         (_("Upcoming events with neither a venue nor a zone"),
          upcoming.filter(venue__isnull=True, zone__isnull=True)),
     ]

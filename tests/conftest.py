@@ -3,6 +3,7 @@
 import datetime
 import itertools
 from decimal import Decimal
+from unittest import mock
 
 import pytest
 from django.conf import settings as django_settings
@@ -199,7 +200,7 @@ def next_week_at(hour=9, days=7):
 @pytest.fixture
 def make_event(db, make_event_category):
     """An event (published unless told otherwise): by default next week, two hours long, each
-    one an hour after the one made before it."""
+    one starting later than the one made before it (by an hour per object made since)."""
 
     def make(**overrides):
         n = next(_sequence)
@@ -231,9 +232,10 @@ def published_event(make_event):
 
 
 @pytest.fixture
-def draft_event(make_event):
+def draft_event(make_event, make_zone, make_organisation):
     """A draft that could leak: upcoming, in a zone, with an organiser, in every filter."""
-    return make_event(title="Secret Draft Forum", slug="secret-draft-forum", is_published=False)
+    return make_event(title="Secret Draft Forum", slug="secret-draft-forum", is_published=False,
+                      zone=make_zone(), organisers=[make_organisation()])
 
 
 def _staff_in_group(django_user_model, username, group_name):
@@ -268,3 +270,27 @@ def editor_client(client, editor):
 def publisher_client(client, publisher):
     client.force_login(publisher)
     return client
+
+
+@pytest.fixture
+def clock():
+    """The clock every part of the site reads (django.utils.timezone.now), moved by the test.
+
+    It starts just after noon in Beijing today (with microseconds, as a real clock has), so no
+    test meets the page cache's midnight boundary (the day's "today" changes then) inside the
+    minutes it moves the clock.
+    """
+
+    class Clock:
+        now = timezone.localtime(timezone.now(), BEIJING).replace(
+            hour=12, minute=0, second=0, microsecond=250_000)
+
+        def advance(self, **delta):
+            self.now += datetime.timedelta(**delta)
+
+        def set(self, moment):
+            self.now = moment
+
+    state = Clock()
+    with mock.patch("django.utils.timezone.now", side_effect=lambda: state.now):
+        yield state

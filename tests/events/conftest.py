@@ -1,8 +1,6 @@
 import pytest
 from django.utils import translation
 
-from tests.lifevalley.test_page_cache import clock  # noqa: F401 - the fixture, shared
-
 
 @pytest.fixture(autouse=True)
 def _english_by_default():

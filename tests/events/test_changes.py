@@ -105,6 +105,17 @@ def test_atom_carries_a_change_as_an_update(client, forum, make_event):
     assert updated == Event.objects.get(pk=forum.pk).updated_at
 
 
+
+def test_atom_titles_a_postponed_event_as_the_calendar_does(client, forum):
+    forum.status = Event.Status.POSTPONED
+    forum.save()
+    feed = ET.fromstring(client.get(reverse("events:atom")).content)
+    vevent = next(iter(icalendar.Calendar.from_ical(
+        client.get(reverse("events:ics", kwargs={"slug": forum.slug})).content
+    ).walk("VEVENT")))
+    titles = [e.find(f"{ATOM}title").text for e in feed.findall(f"{ATOM}entry")]
+    assert titles == ["Postponed: Gene Therapy Forum"] == [str(vevent["SUMMARY"])]
+
 def test_only_public_changes_of_calendar_fields_are_recorded(forum, make_event):
     forum.title = "Gene Therapy Forum 2030"  # not a calendar change
     forum.save()

@@ -2,6 +2,7 @@ import datetime
 
 import icalendar
 import pytest
+from django.urls import reverse
 
 from events import ical
 from events.models import BEIJING, Event
@@ -193,21 +194,27 @@ def test_output_is_byte_identical_for_unchanged_events(make_event):
     assert first == second
 
 
-def test_feed_is_cut_to_the_byte_budget(make_event, monkeypatch):
+def subscription_feed(client, settings):
+    """/events/feed.ics as the feed is served (with a query it is never kept whole)."""
+    settings.SITE_URL = BASE
+    return client.get(reverse("events:feed") + "?q=").content
+
+
+def test_feed_is_cut_to_the_byte_budget(client, settings, make_event, monkeypatch):
     events = [make_event(description="x" * 250) for _ in range(30)]
-    whole = ical.build_feed(events, base_url=BASE, name="all")
+    whole = subscription_feed(client, settings)
     assert len(parse(whole).walk("VEVENT")) == 30
     monkeypatch.setattr(ical, "FEED_MAX_BYTES", len(whole) // 2)
-    cut = ical.build_feed(events, base_url=BASE, name="all")
+    cut = subscription_feed(client, settings)
     kept = [str(e["UID"]) for e in parse(cut).walk("VEVENT")]
     assert len(cut) <= len(whole) // 2
     assert 0 < len(kept) < 30
     assert kept == [e.uid for e in events[: len(kept)]]  # the soonest events stay
 
 
-def test_feed_descriptions_are_shortened_with_a_link(make_event):
+def test_feed_descriptions_are_shortened_with_a_link(client, settings, make_event):
     event = make_event(description="word " * 200, summary="")
-    vevent = only_event(ical.build_feed([event], base_url=BASE, name="all"))
+    vevent = only_event(subscription_feed(client, settings))
     description = str(vevent["DESCRIPTION"])
     first_part = description.split("\n\n")[0]
     assert len(first_part) == ical.FEED_DESCRIPTION_CHARS and first_part.endswith("…")

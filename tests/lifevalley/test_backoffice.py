@@ -1,3 +1,4 @@
+import datetime
 import re
 from urllib.parse import urlencode
 
@@ -7,14 +8,16 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.test import Client, RequestFactory
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import escape
 from django.utils.text import capfirst
 
 from enquiries.models import Enquiry
 from lifevalley.review.models import PendingChange
 from opendata.models import Licence
+from portal.dashboard import event_alerts
 from space.models import SpaceOffer
-from tests.admin_forms import EDIT_VERSION, change_form_payload, with_edit_version, zone_form
+from tests.admin_forms import EDIT_VERSION, change_form_payload, zone_form
 
 pytestmark = pytest.mark.django_db
 
@@ -22,8 +25,7 @@ pytestmark = pytest.mark.django_db
 def test_change_page_shows_who_changed_what(publisher_client, make_zone):
     zone = make_zone(name="Medical Device Zone", slug="medical-device")
     url = reverse("admin:zones_zone_change", args=[zone.pk])
-    data = zone_form(zone, tagline_en="Devices and diagnostics")
-    data = with_edit_version(publisher_client, url, data)
+    data = zone_form(publisher_client, zone, tagline_en="Devices and diagnostics")
     response = publisher_client.post(url, data)
     assert response.status_code == 302
     html = publisher_client.get(url).content.decode()
@@ -39,7 +41,7 @@ def test_admin_index_lists_drafts_waiting_and_recent_changes(publisher_client, m
     make_zone(is_published=False)
     make_key_figure(is_published=False)
     make_zone()
-    publisher_client.post(reverse("admin:zones_zone_add"), zone_form())
+    publisher_client.post(reverse("admin:zones_zone_add"), zone_form(publisher_client))
     html = publisher_client.get(reverse("admin:index")).content.decode()
     assert "Drafts waiting for a publisher: zones" in html
     drafts_row = html[html.index("Drafts waiting for a publisher: zones"):]
@@ -173,7 +175,9 @@ def test_stale_event_form_refuses_to_undo_a_speaker_edit(admin_client, make_even
 def test_change_form_without_its_version_is_refused(admin_client, make_zone):
     zone = make_zone(tagline="Original")
     url = reverse("admin:zones_zone_change", args=[zone.pk])
-    response = admin_client.post(url, zone_form(zone, tagline_en="Edited"))
+    data = zone_form(admin_client, zone, tagline_en="Edited")
+    del data[EDIT_VERSION]
+    response = admin_client.post(url, data)
     assert response.status_code == 200
     assert "does not say which version" in response.content.decode()
     assert stored(zone, "tagline") == "Original"
@@ -313,3 +317,14 @@ def test_change_form_keeps_a_long_chinese_search_of_the_list(admin_client, make_
     response = admin_client.get(f"{url}?{urlencode({'_changelist_filters': search})}")
     assert response.status_code == 200
     assert admin_client.get(f"{reverse('admin:zones_zone_changelist')}?{search}").status_code == 200
+
+
+def test_dashboard_alerts_count_a_running_series_as_upcoming(admin_user, make_event):
+    """The dashboard's "upcoming" is EventQuerySet.upcoming(): a weekly series whose first
+    date is past but whose next dates are still to come is listed, an event over is not."""
+    now = timezone.now()
+    running = make_event(starts_at=now - datetime.timedelta(days=14),
+                         recurrence_rule="FREQ=WEEKLY;COUNT=10", title="Running series")
+    make_event(starts_at=now - datetime.timedelta(days=3), title="Over")
+    soon = event_alerts(admin_user, now)[0]
+    assert [event.title for event in soon["items"]] == [running.title]

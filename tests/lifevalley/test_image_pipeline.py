@@ -11,8 +11,8 @@ from django.urls import reverse
 from PIL import Image
 
 from directory.models import Organisation
-from tests.admin_forms import with_edit_version, zone_form
-from tests.directory.test_admin import form_data as admin_form_data
+from tests.admin_forms import zone_form
+from tests.directory.test_admin import add_form
 from zones.models import Zone
 
 pytestmark = pytest.mark.django_db
@@ -99,7 +99,7 @@ def huge_png():
 )
 def test_admin_refuses_bad_uploads_and_stores_nothing(admin_client, name, content, message):
     upload = SimpleUploadedFile(name, content)
-    form = zone_form(image=upload, image_alt_en="A description")
+    form = zone_form(admin_client, image=upload, image_alt_en="A description")
     response = admin_client.post(reverse("admin:zones_zone_add"), form)
     assert response.status_code == 200
     assert message in response.content.decode()
@@ -110,7 +110,7 @@ def test_admin_refuses_bad_uploads_and_stores_nothing(admin_client, name, conten
 def test_admin_requires_alt_text_with_an_image(admin_client):
     upload = SimpleUploadedFile("hills.jpg", jpeg_bytes((400, 300)))
     response = admin_client.post(
-        reverse("admin:zones_zone_add"), zone_form(image=upload, image_alt_en="")
+        reverse("admin:zones_zone_add"), zone_form(admin_client, image=upload, image_alt_en="")
     )
     assert response.status_code == 200
     assert "Describe the image for screen readers." in response.content.decode()
@@ -119,7 +119,7 @@ def test_admin_requires_alt_text_with_an_image(admin_client):
 
 def test_admin_accepts_a_real_photo(admin_client):
     upload = SimpleUploadedFile("hills.jpg", jpeg_bytes((400, 300)))
-    form = zone_form(image=upload, image_alt_en="A description")
+    form = zone_form(admin_client, image=upload, image_alt_en="A description")
     response = admin_client.post(reverse("admin:zones_zone_add"), form)
     assert response.status_code == 302
     zone = Zone.objects.get()
@@ -169,10 +169,10 @@ def opened(name):
 
 
 def upload_zone_image(admin_client, name, content, zone=None):
-    form = zone_form(zone, image=SimpleUploadedFile(name, content), image_alt_en="Hills")
+    form = zone_form(admin_client, zone, image=SimpleUploadedFile(name, content),
+                     image_alt_en="Hills")
     if zone:
         url = reverse("admin:zones_zone_change", args=[zone.pk])
-        form = with_edit_version(admin_client, url, form)
     else:
         url = reverse("admin:zones_zone_add")
     response = admin_client.post(url, form)
@@ -189,7 +189,8 @@ def test_logos_with_one_file_stem_keep_their_own_renditions(
     # An Editor's draft with a logo of the same name, uploaded through the admin.
     editor_client.post(
         reverse("admin:directory_organisation_add"),
-        admin_form_data(
+        add_form(
+            editor_client,
             logo=SimpleUploadedFile("beigene.gif", image_bytes("GIF", (220, 0, 0))),
             logo_alt_en="Someone else's logo",
         ),
@@ -273,11 +274,10 @@ def test_replacing_or_clearing_an_image_deletes_its_old_files(
     assert len(old_files) == 5  # the original; WebP and JPEG, 320 and 400 px wide
     if change == "replace":
         new = SimpleUploadedFile("hills.jpg", image_bytes("JPEG", (1, 1, 1)))
-        form = zone_form(zone, image=new, image_alt_en="Hills")
+        form = zone_form(admin_client, zone, image=new, image_alt_en="Hills")
     else:
-        form = zone_form(zone, **{"image-clear": "on"})
+        form = zone_form(admin_client, zone, **{"image-clear": "on"})
     url = reverse("admin:zones_zone_change", args=[zone.pk])
-    form = with_edit_version(admin_client, url, form)
     with django_capture_on_commit_callbacks(execute=True):
         response = admin_client.post(url, form)
     assert response.status_code == 302

@@ -25,7 +25,7 @@ from directory.models import Organisation
 from events.models import BEIJING, EventCategory, Speaker, Venue
 from lifevalley import page_cache as page_cache_module
 from lifevalley.models import KeyFigure, ParkProfile, Sector
-from tests.admin_forms import with_edit_version, zone_form
+from tests.admin_forms import zone_form
 from tests.directory.test_import_export import confirm, csv_bytes, upload
 from zones.models import Project
 
@@ -47,30 +47,6 @@ def served(response):
 
 def text(response):
     return response.content.decode()
-
-
-@pytest.fixture
-def clock():
-    """The clock every part of the site reads (django.utils.timezone.now), moved by the test.
-
-    It starts just after noon in Beijing today (with microseconds, as a real clock has), so no
-    test meets the page cache's midnight boundary (the day's "today" changes then) inside the
-    minutes it moves the clock.
-    """
-
-    class Clock:
-        now = timezone.localtime(timezone.now(), BEIJING).replace(
-            hour=12, minute=0, second=0, microsecond=250_000)
-
-        def advance(self, **delta):
-            self.now += datetime.timedelta(**delta)
-
-        def set(self, moment):
-            self.now = moment
-
-    state = Clock()
-    with mock.patch("django.utils.timezone.now", side_effect=lambda: state.now):
-        yield state
 
 
 @pytest.fixture
@@ -262,8 +238,8 @@ def test_publisher_edit_in_the_admin_shows_on_the_next_visitor_request(park, pub
     visitor().get("/zones/frontier/")
     assert served(visitor().get("/zones/frontier/")) == "hit"
     url = reverse("admin:zones_zone_change", args=[zone.pk])
-    form = zone_form(zone, name_en="Future Science City")
-    response = publisher_client.post(url, with_edit_version(publisher_client, url, form))
+    form = zone_form(publisher_client, zone, name_en="Future Science City")
+    response = publisher_client.post(url, form)
     assert response.status_code == 302
     page = visitor().get("/zones/frontier/")
     assert "Future Science City" in text(page)

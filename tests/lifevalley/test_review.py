@@ -17,6 +17,7 @@ from directory.models import Organisation
 from events.models import Event
 from lifevalley.review.models import PendingChange
 from tests.admin_forms import change_form_payload
+from tests.conftest import next_week_at
 
 pytestmark = pytest.mark.django_db
 
@@ -47,7 +48,8 @@ def review_url(pending):
 def test_editor_form_change_to_published_event_waits_and_the_public_sees_the_old_one(
     editor_client, publisher_browser, make_event
 ):
-    event = make_event(title="Genome Forum", slug="genome-forum")
+    # 09:00–11:00 next week, whatever was made before it: the edit below moves it to 10:30.
+    event = make_event(title="Genome Forum", slug="genome-forum", starts_at=next_week_at(9))
     # Last saved an hour ago, so publishing visibly moves LAST-MODIFIED (whole seconds).
     Event.objects.filter(pk=event.pk).update(
         updated_at=timezone.now() - datetime.timedelta(hours=1))

@@ -3,7 +3,7 @@ from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.urls import reverse
 
-from tests.admin_forms import with_edit_version, zone_form
+from tests.admin_forms import zone_form
 from zones.models import Zone
 
 pytestmark = pytest.mark.django_db
@@ -24,7 +24,7 @@ def test_setup_roles_is_idempotent_and_separates_publishing():
 
 
 def test_editor_creates_zone_as_draft_even_when_posting_published(editor_client):
-    response = editor_client.post(reverse("admin:zones_zone_add"), zone_form())
+    response = editor_client.post(reverse("admin:zones_zone_add"), zone_form(editor_client))
     assert response.status_code == 302, response.content.decode()[:3000]
     assert Zone.objects.get(slug="frontier-technology").is_published is False
 
@@ -33,7 +33,7 @@ def test_editor_cannot_publish_through_the_change_form(editor_client, make_zone)
     zone = make_zone(is_published=False)
     url = reverse("admin:zones_zone_change", args=[zone.pk])
     response = editor_client.post(
-        url, with_edit_version(editor_client, url, zone_form(zone, tagline_en="Edited"))
+        url, zone_form(editor_client, zone, tagline_en="Edited", is_published="on")
     )
     assert response.status_code == 302
     zone.refresh_from_db()
@@ -72,6 +72,6 @@ def test_publisher_publishes_and_deletes(publisher_client, make_zone):
 
 
 def test_publisher_publishes_through_the_change_form(publisher_client):
-    response = publisher_client.post(reverse("admin:zones_zone_add"), zone_form())
+    response = publisher_client.post(reverse("admin:zones_zone_add"), zone_form(publisher_client))
     assert response.status_code == 302
     assert Zone.objects.get(slug="frontier-technology").is_published is True

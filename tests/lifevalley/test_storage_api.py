@@ -60,7 +60,7 @@ def test_admin_upload_renders_into_the_configured_storage(
     upload = SimpleUploadedFile("hills.jpg", image_bytes("JPEG"), content_type="image/jpeg")
     response = admin_client.post(
         reverse("admin:zones_zone_add"),
-        zone_form(image=upload, image_alt_en="Green hills"),
+        zone_form(admin_client, image=upload, image_alt_en="Green hills"),
     )
     assert response.status_code == 302
 
