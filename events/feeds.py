@@ -23,7 +23,6 @@ from django.db.models import Max, Subquery
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from django.utils.functional import cached_property
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import condition, require_safe
@@ -207,7 +206,6 @@ class FeedResult:
     """
 
     def __init__(self, request):
-        self.request = request
         self.now = timezone.now()
         self.prefix = _vevent_prefix()
         self.last_modified = None
@@ -227,6 +225,9 @@ class FeedResult:
             self.valid = True
             self.last_modified, self._etag, self._data = entry[2:]
             return
+        self.filterset = EventFilter(
+            request.GET, queryset=Event.objects.published(self.now), request=request
+        )
         self.valid = self.filterset.is_valid()
         if not self.valid:
             return
@@ -239,27 +240,16 @@ class FeedResult:
             self._etag, self._data = entry.etag, entry.data
             self._store()
 
-    @cached_property
-    def filterset(self):
-        """The request's filter (a whole feed still fresh answers without it)."""
-        return EventFilter(
-            self.request.GET, queryset=Event.objects.published(self.now), request=self.request
-        )
-
-    @cached_property
-    def queryset(self):
-        return self.filterset.qs
-
     @property
     def keys(self):
         """{pk: component cache key} of the feed's events, in feed order (one query)."""
         if self._keys is None:
             if self.conditional:
-                versions = self.queryset.feed_versions(self.now)
+                versions = self.filterset.qs.feed_versions(self.now)
             else:
                 self._events = {
                     event.pk: event
-                    for event in self.queryset.for_feed_with_versions(self.now)
+                    for event in self.filterset.qs.for_feed_with_versions(self.now)
                 }
                 versions = [(pk, event.feed_version) for pk, event in self._events.items()]
             self._keys = {
