@@ -60,24 +60,26 @@ def feed_status(list_filter, now):
     feed carries; what the caps leave out is the farthest events, so the builder names the
     first of them.
     """
-    window = list_filter.filter_queryset(Event.objects.published(now)).ending_after(
-        now - ical.FEED_PAST_WINDOW)
+    window = (
+        list_filter.filter_queryset(Event.objects.published(now))
+        .not_over(now - ical.FEED_PAST_WINDOW).order_by("starts_at", "pk")
+    )
     data = cached_feed_bytes(list_filter.canonical_query(), now)
     if data is None:
-        in_window = window.count()
-        count, size = min(in_window, ical.FEED_MAX_EVENTS), None
+        # The starts of the feed's events and of the first one past the count cap: one
+        # indexed query, bounded whatever the size of the calendar.
+        starts = list(window.values_list("starts_at", flat=True)[:ical.FEED_MAX_EVENTS + 1])
+        count, size = min(len(starts), ical.FEED_MAX_EVENTS), None
+        left_out_starts = starts[count:]
     else:
         count, size = data.count(b"BEGIN:VEVENT\r\n"), len(data)
-        in_window = count
+        left_out_starts = None
     near_cap = (count >= NEAR_CAP_SHARE * ical.FEED_MAX_EVENTS
                 or (size or 0) >= NEAR_CAP_SHARE * ical.FEED_MAX_BYTES)
-    if data is not None and near_cap:  # only a feed near a cap can have left events out
-        in_window = window.count()
-    first_left_out = None
-    if in_window > count:
-        first_left_out = (
-            window.order_by("starts_at", "pk").values_list("starts_at", flat=True)[count]
-        )
+    if left_out_starts is None and near_cap:  # only a feed near a cap can leave events out
+        left_out_starts = list(window.values_list("starts_at", flat=True)[count:count + 1])
+    first_left_out = left_out_starts[0] if left_out_starts else None
+    in_window = window.count() if first_left_out else count
     return {
         "count": count,
         "in_window": in_window,

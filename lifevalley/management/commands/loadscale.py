@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
 from django.utils import translation
 from django.utils.module_loading import import_string
 
@@ -26,3 +27,9 @@ class Command(BaseCommand):
                 with translation.override(settings.LANGUAGE_CODE):
                     created = import_string(dotted_path)(count)
                 self.stdout.write(f"Created {created} {option}.")
+        if connection.vendor == "sqlite":
+            # SQLite keeps no statistics until asked (PostgreSQL's autovacuum gathers them):
+            # without them its planner guesses, e.g. that an event's organisers are best found
+            # by walking every organisation in name order (ten thousand of them).
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
