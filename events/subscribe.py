@@ -5,6 +5,7 @@ the cap (and what the cap leaves out), the per-client links, the address to copy
 of it, drawn by the site as inline SVG so a phone can subscribe from a poster or a screen.
 """
 
+import functools
 from urllib.parse import urlencode
 
 import segno
@@ -14,7 +15,7 @@ from django.utils.safestring import mark_safe
 
 from events import ical
 from events.feeds import cached_feed_bytes
-from events.models import Event
+from events.models import Event, ending_after
 
 # Past this share of either cap the builder warns that the feed is nearly full.
 NEAR_CAP_SHARE = 0.8
@@ -45,20 +46,22 @@ def subscribe_links(params=(), *, name="", path=None):
     }
 
 
+@functools.lru_cache(maxsize=512)  # choosing the best of eight masks costs a few ms
 def qr_svg(address):
     """An inline ``<svg>`` QR code of ``address`` (safe to render: segno writes only a path)."""
     code = segno.make(address, error=QR_ERROR_LEVEL, micro=False)
     return mark_safe(code.svg_inline(scale=QR_SCALE, border=4, omitsize=False))  # noqa: S308
 
 
-def feed_status(list_filter, now):
+def feed_status(list_filter, now, upcoming_count=None):
     """What the feed of a list's validated ``list_filter`` holds now, against its caps.
 
     A list page never builds the feed: ``bytes`` is the size of a cached whole copy (the
     unfiltered, zone and category feeds are kept whole once fetched), else None. ``in_window``
     counts every published event of the filter the feed's window covers, ``count`` those the
     feed carries; what the caps leave out is the farthest events, so the builder names the
-    first of them.
+    first of them. ``upcoming_count``, when the list has counted the filter's upcoming events,
+    spares counting them again.
     """
     window = (
         list_filter.filter_queryset(Event.objects.published(now))
@@ -66,20 +69,24 @@ def feed_status(list_filter, now):
     )
     data = cached_feed_bytes(list_filter.canonical_query(), now)
     if data is None:
-        # The starts of the feed's events and of the first one past the count cap: one
-        # indexed query, bounded whatever the size of the calendar.
-        starts = list(window.values_list("starts_at", flat=True)[:ical.FEED_MAX_EVENTS + 1])
-        count, size = min(len(starts), ical.FEED_MAX_EVENTS), None
-        left_out_starts = starts[count:]
+        # A count that stops one past the cap: it walks at most that many index entries,
+        # whatever the size of the calendar.
+        count = min(window[:ical.FEED_MAX_EVENTS + 1].count(), ical.FEED_MAX_EVENTS)
+        size = None
     else:
         count, size = data.count(b"BEGIN:VEVENT\r\n"), len(data)
-        left_out_starts = None
     near_cap = (count >= NEAR_CAP_SHARE * ical.FEED_MAX_EVENTS
                 or (size or 0) >= NEAR_CAP_SHARE * ical.FEED_MAX_BYTES)
-    if left_out_starts is None and near_cap:  # only a feed near a cap can leave events out
-        left_out_starts = list(window.values_list("starts_at", flat=True)[count:count + 1])
-    first_left_out = left_out_starts[0] if left_out_starts else None
-    in_window = window.count() if first_left_out else count
+    first_left_out = None
+    if near_cap:  # only a feed near a cap can have left events out
+        next_start = window.values_list("starts_at", flat=True)[count:count + 1]
+        first_left_out = next(iter(next_start), None)
+    if not first_left_out:
+        in_window = count
+    elif upcoming_count is not None:  # the rest of the window: events over in its past days
+        in_window = upcoming_count + window.exclude(ending_after(now)).count()
+    else:
+        in_window = window.count()
     return {
         "count": count,
         "in_window": in_window,
@@ -94,6 +101,9 @@ def feed_status(list_filter, now):
     }
 
 
-def builder_context(list_filter, links, now):
-    """Context for events/includes/_subscribe_builder.html (``links`` from subscribe_links)."""
-    return {"feed_status": feed_status(list_filter, now), "qr_svg": qr_svg(links["webcal"])}
+def builder_context(list_filter, links, now, upcoming_count=None):
+    """Context for the builder's templates (``links`` from subscribe_links)."""
+    return {
+        "feed_status": feed_status(list_filter, now, upcoming_count),
+        "qr_svg": qr_svg(links["webcal"]),
+    }

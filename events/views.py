@@ -67,7 +67,10 @@ class EventListView(ListView):
                 "page_range": context["paginator"].get_elided_page_range(page.number),
                 "subscribe": links,
                 # The feed of exactly this filter: what it holds, its QR code (events/subscribe.py).
-                **subscribe.builder_context(self.filterset, links, self.now),
+                **subscribe.builder_context(
+                    self.filterset, links, self.now,
+                    upcoming_count=None if self.past else context["paginator"].count,
+                ),
             }
         )
         return context
@@ -89,8 +92,9 @@ def month_view(request, year, month):
         Event.objects.published(now)
         .overlapping(start, end)
         .only(*MONTH_GRID_FIELDS)
-        .order_by("starts_at", "pk")
+        .order_by()  # sorted below: an ORDER BY makes SQLite walk the start index instead
     )
+    events.sort(key=lambda event: (event.starts_at, event.pk))
     month_only = [event for event in events if event.is_month_only]
     dated = [event for event in events if not event.is_month_only]
     today = timezone.localtime(now, BEIJING).date()

@@ -144,6 +144,22 @@ def test_builder_says_what_the_cap_leaves_out(client, make_event, monkeypatch):
     assert f"2 later events, from {first} on, are left out" in response.content.decode()
 
 
+def test_the_count_cap_counts_what_is_left_out_of_the_whole_window(client, clock, make_event,
+                                                                    monkeypatch):
+    """The feed also carries events over in its past days: those count as the window does."""
+    ended = make_event(starts_at=clock.now - datetime.timedelta(days=10),
+                       ends_at=clock.now - datetime.timedelta(days=10, hours=-2))
+    upcoming = [make_event() for _ in range(3)]
+    monkeypatch.setattr(ical, "FEED_MAX_EVENTS", 2)
+    feed = icalendar.Calendar.from_ical(feed_of(client, "").content).walk("VEVENT")
+    assert [str(v["UID"]) for v in feed] == [ended.uid, upcoming[0].uid]
+
+    for path in (reverse("events:list"), reverse("events:past")):
+        status = client.get(path).context["feed_status"]
+        assert (status["count"], status["in_window"], status["left_out"]) == (2, 4, 2), path
+        assert status["first_left_out"] == upcoming[1].starts_at
+
+
 def test_builder_in_chinese(client, make_event):
     make_event()
     html = client.get("/zh-hans" + reverse("events:list")).content.decode()
