@@ -8,10 +8,15 @@ class LifevalleyConfig(AppConfig):
 
     def ready(self):
         from django.conf import settings
+        from django.db.models.signals import post_migrate
         from django.utils.module_loading import import_string
 
-        from lifevalley import page_cache
+        from lifevalley import page_cache, search
         from lifevalley.observability import instrument_cache_gets
 
         instrument_cache_gets(import_string(settings.CACHES["default"]["BACKEND"]))
         page_cache.connect_signals()
+        # SQLite's search index is derived from the tables and kept by triggers, which a
+        # migration that rebuilds a table drops: made or repaired after every migrate.
+        post_migrate.connect(search.ensure_sqlite_search_tables, sender=self,
+                             dispatch_uid="lifevalley:sqlite-search")

@@ -19,7 +19,7 @@ from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.lookups import DataContains
 from django.contrib.postgres.search import SearchQuery, SearchVector, SearchVectorExact
-from django.db import connection, migrations
+from django.db import connection, connections, migrations
 from django.db.models import (
     BooleanField,
     Case,
@@ -34,6 +34,8 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Concat, Greatest, Upper
+
+from lifevalley import search_sqlite
 
 # The longest query any search box takes (the site search, the directory's and the events' ``q``).
 MAX_QUERY_LENGTH = 200
@@ -76,19 +78,29 @@ class SearchableQuerySet:
             rank = _postgres_rank(self.model, terms)
         else:
             rank = _substring_rank(self.model, terms)
-        matches = self.matching(query) if matched_ids is None else self.filter(
+        matches = self.every_match(query) if matched_ids is None else self.filter(
             PkInList(matched_ids)
         )
         return matches.annotate(rank=rank).order_by("-rank", "pk")
 
     def matching(self, query):
-        """The matches, unranked: for counts, facets and lists with their own order."""
+        """The matches, unranked, for lists with their own order: each row is tested as the
+        list walks its index, so a page of a common word stops after a page of rows."""
         terms = query_terms(query)[:MAX_TERMS]
         if not terms:
             return self
         if is_postgresql():
             return self.filter(_postgres_condition(self, terms))
         return self.filter(_substring_condition(self, terms))
+
+    def every_match(self, query):
+        """The matches, for a search that reads all of them at once (ranking, the ids that
+        counts and facets reuse). The same rows as ``matching``; on SQLite they come from the
+        FTS5 trigram table (``search_sqlite``) instead of testing every row's text."""
+        terms = query_terms(query)[:MAX_TERMS]
+        if not terms or is_postgresql():
+            return self.matching(query)
+        return self.filter(_substring_condition(self, terms, indexed=True))
 
     def matched_ids(self, query):
         """The primary keys of the matches, in one query, for lists, counts and facets to reuse,
@@ -100,7 +112,7 @@ class SearchableQuerySet:
         """
         if not query_terms(query):
             return None
-        return list(self.matching(query).order_by().values_list("pk", flat=True))
+        return list(self.every_match(query).order_by().values_list("pk", flat=True))
 
     def ranked_ids(self, query):
         """The primary keys of the matches, most relevant first; one query."""
@@ -194,14 +206,58 @@ def _substring_rank(model, terms):
     return score
 
 
-def _substring_condition(queryset, terms):
-    """Every term appears in some text field (either language) or a related row."""
+def _substring_condition(queryset, terms, *, indexed=False):
+    """Every term appears in some text field (either language) or a related row.
+
+    ``indexed``: a term of three characters or more is looked up in the model's FTS5 trigram
+    table (``search_sqlite``), and the related rows by their ids; a shorter term (one Chinese
+    character) has no trigram and is tested on every row.
+    """
     condition = Q()
     for term in terms:
-        condition &= _substring_conditions(queryset.model, term) | (
-            queryset.related_search_condition(term)
-        )
+        in_fields = _substring_conditions(queryset.model, term)
+        related = queryset.related_search_condition(term)
+        if indexed:
+            if len(term) >= 3:
+                in_fields = Q(search_sqlite.SqliteContains(queryset.model, term))
+            related = _related_ids_condition(queryset.model, related)
+        condition &= in_fields | related
     return condition
+
+
+def _related_ids_condition(model, condition):
+    """The related-row condition, each OR-ed part as ``pk IN (ids of the rows it matches)``:
+    a join inside an OR would make SQLite test every row; an id list is a rowid lookup."""
+    if not condition:
+        return condition
+    parts = condition.children if condition.connector == Q.OR and not condition.negated else [
+        condition
+    ]
+    by_ids = Q()
+    for part in parts:
+        part = Q(part) if isinstance(part, Q) else Q(**{part[0]: part[1]})
+        by_ids |= Q(pk__in=model._base_manager.filter(part).values("pk"))
+    return by_ids
+
+
+def searched_models():
+    """The models the site search and the lists' ``q`` search (those with ``search_fields``)."""
+    return [model for model in django_apps.get_models()
+            if isinstance(getattr(model, "search_fields", None), dict)]
+
+
+def searched_columns(model):
+    """Every searched column of ``model``, both languages of each field."""
+    return [field for _weight, _name, fields in _weighted_fields(model) for field in fields]
+
+
+def ensure_sqlite_search_tables(using="default", **kwargs):
+    """After ``migrate`` (post_migrate): each searched model's FTS5 table on SQLite."""
+    database = connections[using]
+    if database.vendor != "sqlite":
+        return
+    for model in searched_models():
+        search_sqlite.ensure_search_table(database, model, searched_columns(model))
 
 
 class PkInList(Expression):
