@@ -280,8 +280,12 @@ VERSION_PARTS = (
 
 def prefetch_vevent_relations(events, now):
     """What ``for_calendar`` prefetches (the public organisers, the recorded changes), for
-    these events."""
-    lookups = Event.objects.for_calendar(now)._prefetch_related_lookups
+    these events, with only the organisers' fields a VEVENT shows."""
+    lookups = (
+        Event.objects
+        .with_public("organisers", now=now, fields={"organisers": VEVENT_ORGANISER_FIELDS})
+        .with_changes()._prefetch_related_lookups
+    )
     models.prefetch_related_objects(events, *lookups)
 
 
@@ -329,6 +333,7 @@ VEVENT_EVENT_FIELDS = {
     "recurrence_rule", "exception_dates", "registration_url", "venue", "zone", "category",
 }
 VEVENT_ZONE_FIELDS = {"name", "name_en", "name_zh_hans"}
+VEVENT_ORGANISER_FIELDS = ("name", "slug", "email")  # ORGANIZER and DESCRIPTION
 
 
 def _fields_except(model, kept, prefix=""):

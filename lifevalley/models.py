@@ -69,7 +69,7 @@ class PublishableQuerySet(models.QuerySet):
     def drafts(self):
         return self.filter(is_published=False)
 
-    def with_public(self, *names, now=None):
+    def with_public(self, *names, now=None, fields=None):
         """Fetch these relations with the rows, keeping only their public objects.
 
         A public object never shows a related one that is not public (a draft, scheduled or
@@ -85,6 +85,10 @@ class PublishableQuerySet(models.QuerySet):
           ``public_<name>`` (one query per relation, whatever the number of rows).
         - Relations to models without a publication state (venue, category, sector,
           speakers) are public by definition and are fetched as they are.
+
+        ``fields`` ({relation: field names}) fetches only those fields of a prefetched
+        relation's rows (a feed of a thousand events needs its organisers' names, not their
+        descriptions).
         """
         now = now or timezone.now()
         queryset = self
@@ -94,11 +98,10 @@ class PublishableQuerySet(models.QuerySet):
             publishable = issubclass(related, PublishableModel)
             if not (field.many_to_one or (field.one_to_one and field.concrete)):
                 if publishable:
-                    name = Prefetch(
-                        name,
-                        queryset=related._default_manager.published(now),
-                        to_attr=PUBLIC_PREFIX + name,
-                    )
+                    rows = related._default_manager.published(now)
+                    if fields and name in fields:
+                        rows = rows.only(*fields[name])
+                    name = Prefetch(name, queryset=rows, to_attr=PUBLIC_PREFIX + name)
                 queryset = queryset.prefetch_related(name)
             elif publishable:
                 alias = PUBLIC_PREFIX + name
