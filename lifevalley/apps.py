@@ -8,7 +8,7 @@ class LifevalleyConfig(AppConfig):
 
     def ready(self):
         from django.conf import settings
-        from django.db.models.signals import post_migrate
+        from django.db.models.signals import post_migrate, pre_migrate
         from django.utils.module_loading import import_string
 
         from lifevalley import page_cache, search
@@ -16,7 +16,9 @@ class LifevalleyConfig(AppConfig):
 
         instrument_cache_gets(import_string(settings.CACHES["default"]["BACKEND"]))
         page_cache.connect_signals()
-        # SQLite's search index is derived from the tables and kept by triggers, which a
-        # migration that rebuilds a table drops: made or repaired after every migrate.
+        # SQLite's search index is derived from the tables and kept by triggers, which would
+        # stop a migration from dropping a column: dropped before, remade after migrating.
+        pre_migrate.connect(search.drop_sqlite_search_triggers, sender=self,
+                            dispatch_uid="lifevalley:sqlite-search-triggers")
         post_migrate.connect(search.ensure_sqlite_search_tables, sender=self,
                              dispatch_uid="lifevalley:sqlite-search")

@@ -251,6 +251,15 @@ def searched_columns(model):
     return [field for _weight, _name, fields in _weighted_fields(model) for field in fields]
 
 
+def drop_sqlite_search_triggers(using="default", plan=None, **kwargs):
+    """Before ``migrate`` applies anything (pre_migrate): the FTS5 triggers go, on SQLite."""
+    database = connections[using]
+    if database.vendor != "sqlite" or not plan:
+        return
+    for model in searched_models():
+        search_sqlite.drop_triggers(database, model)
+
+
 def ensure_sqlite_search_tables(using="default", **kwargs):
     """After ``migrate`` (post_migrate): each searched model's FTS5 table on SQLite."""
     database = connections[using]

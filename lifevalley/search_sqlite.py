@@ -7,10 +7,11 @@ more, any case, any script) is an index lookup instead of reading every row. The
 no text of its own (``content=`` the model's table, ``content_rowid`` its id); triggers keep
 it in step with every insert, update and delete, bulk ones included.
 
-The table and its triggers are derived data, made after every ``migrate`` (``post_migrate``):
-on SQLite a migration that alters a column rebuilds the model's table, which drops its
-triggers, so they are checked and remade each time, and the index rebuilt from the rows
-whenever anything was missing or the searched columns changed.
+The table and its triggers are derived data. Before migrations run (``pre_migrate``, when
+there are any to apply) the triggers are dropped, since SQLite refuses to drop or alter a
+column a trigger names and a migration that rebuilds a table drops them anyway; after every
+``migrate`` (``post_migrate``) they are remade, and the index refilled from the rows whenever
+anything was missing or the searched columns changed.
 """
 
 from django.db.models import BooleanField, Expression, F
@@ -63,6 +64,15 @@ def ensure_search_table(connection, model, columns):
     """Make (or repair) ``model``'s FTS5 table of these ``columns`` and its triggers."""
     with connection.cursor() as cursor:
         _ensure_search_table(cursor, connection, model, columns)
+
+
+def drop_triggers(connection, model):
+    """Drop ``model``'s FTS5 triggers: SQLite refuses to drop or alter a column a trigger
+    names, so they go before migrations run (and are remade, the index refilled, after)."""
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        for suffix in TRIGGERS:
+            cursor.execute(f"DROP TRIGGER IF EXISTS {quote(f'{search_table(model)}_{suffix}')}")
 
 
 def _ensure_search_table(cursor, connection, model, columns):

@@ -1,10 +1,10 @@
 """SQLite's FTS5 trigram tables stay in step with the rows, whatever writes them."""
 
 import pytest
-from django.db import connection
+from django.db import OperationalError, connection, transaction
 
 from directory.models import Organisation
-from lifevalley.search import ensure_sqlite_search_tables
+from lifevalley.search import drop_sqlite_search_triggers, ensure_sqlite_search_tables
 
 pytestmark = pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's own index")
 
@@ -67,3 +67,14 @@ def test_search_syntax_in_a_query_is_plain_text(client, make_organisation, query
     make_organisation(name="Brain Research Institute")  # what bra* or brain OR x would match
     assert ids_matching(query) == {organisation.pk}
     assert organisation.get_absolute_url() in found(client, query)
+
+
+def test_a_migration_may_drop_a_searched_column(db):
+    """SQLite refuses to drop a column a trigger names: the triggers go before migrating."""
+    drop = 'ALTER TABLE "directory_organisation" DROP COLUMN "description_zh_hans"'
+    with pytest.raises(OperationalError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(drop)
+
+    drop_sqlite_search_triggers(plan=[("a migration to apply", False)])
+    with connection.cursor() as cursor:
+        cursor.execute(drop)
