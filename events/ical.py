@@ -20,10 +20,11 @@ from icalendar.caselessdict import canonsort_keys
 from icalendar.parser import Contentline
 
 from events.changes import recent_change_texts
-from events.models import BEIJING, Event
+from events.models import Event
+from lifevalley.timezones import BEIJING, PARK_TIME_ZONE
 
 PRODID = "-//Zhongguancun Life Science Park//Life Valley events//EN"
-TZID = "Asia/Shanghai"
+TZID = PARK_TIME_ZONE
 REFRESH_INTERVAL = datetime.timedelta(hours=4)
 
 # The feed holds upcoming events plus this much of the past (older events stay on the site).

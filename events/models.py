@@ -17,7 +17,6 @@ from django.utils.translation import gettext_lazy as _
 
 from directory.models import Organisation
 from events.recurrence import (
-    BEIJING,
     MAX_OCCURRENCES,
     build_rule,
     check_rule,
@@ -28,6 +27,7 @@ from events.recurrence import (
 )
 from lifevalley.models import ImageAltMixin, PublishableModel, PublishableQuerySet
 from lifevalley.search import SearchableQuerySet
+from lifevalley.timezones import BEIJING
 from zones.models import Zone
 
 # When a series without an end is over, for ``upcoming_until``: later than any real date.

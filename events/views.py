@@ -13,10 +13,11 @@ from events import month_grid, subscribe
 from events.changes import change_text
 from events.feeds import calendar_name
 from events.filters import EventFilter, organiser_suggestions
-from events.models import BEIJING, Event
+from events.models import Event
 from events.structured_data import event_structured_data
 from events.subscribe import subscribe_links
 from lifevalley.listing import ListingMixin
+from lifevalley.timezones import BEIJING
 from lifevalley.views import PublishedDetailView
 
 # The month grid covers these years; anything else (e.g. 9999/13) is a 404.

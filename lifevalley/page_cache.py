@@ -36,7 +36,7 @@ from django.utils import timezone
 from django.utils.cache import get_conditional_response
 from django.utils.translation import get_language_from_path
 
-from lifevalley.admin_display import BEIJING
+from lifevalley.timezones import BEIJING
 
 logger = logging.getLogger(__name__)
 

@@ -12,8 +12,9 @@ from django.utils import timezone
 from PIL import Image, ImageDraw
 from playwright.sync_api import expect
 
-from events.models import BEIJING, Event
+from events.models import Event
 from lifevalley.roles import EDITORS, PUBLISHERS, create_staff_groups
+from lifevalley.timezones import BEIJING
 
 PASSWORD = "a-long-test-password"
 TITLE = "Organoid Models of the Developing Brain Workshop"

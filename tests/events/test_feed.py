@@ -10,7 +10,8 @@ from django.utils.http import http_date, parse_http_date
 
 from directory.models import Organisation
 from events import ical
-from events.models import BEIJING, Event, FeedState, Venue
+from events.models import Event, FeedState, Venue
+from lifevalley.timezones import BEIJING
 from zones.models import Zone
 
 pytestmark = pytest.mark.django_db

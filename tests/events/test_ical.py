@@ -5,7 +5,8 @@ import pytest
 from django.urls import reverse
 
 from events import ical
-from events.models import BEIJING, Event
+from events.models import Event
+from lifevalley.timezones import BEIJING
 
 pytestmark = pytest.mark.django_db
 

@@ -22,9 +22,10 @@ from django.utils import timezone
 from django.views.decorators.cache import cache_control, never_cache
 
 from directory.models import Organisation
-from events.models import BEIJING, EventCategory, Speaker, Venue
+from events.models import EventCategory, Speaker, Venue
 from lifevalley import page_cache as page_cache_module
 from lifevalley.models import KeyFigure, ParkProfile, Sector
+from lifevalley.timezones import BEIJING
 from tests.admin_forms import zone_form
 from tests.directory.test_import_export import confirm, csv_bytes, upload
 from zones.models import Project
