@@ -28,7 +28,7 @@ from lifevalley import page_cache as page_cache_module
 from lifevalley.models import KeyFigure, ParkProfile, Sector
 from lifevalley.timezones import BEIJING
 from tests.admin_forms import zone_form
-from tests.directory.test_import_export import confirm, csv_bytes, upload
+from tests.csv_import import confirm, csv_bytes, upload
 from zones.models import Project
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("page_cache")]
