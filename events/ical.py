@@ -20,6 +20,11 @@ from icalendar.caselessdict import canonsort_keys
 from icalendar.parser import Contentline
 
 from events.changes import recent_change_texts
+from events.limits import (  # noqa: F401 - the feed modules read them as ical.FEED_*
+    FEED_MAX_BYTES,
+    FEED_MAX_EVENTS,
+    FEED_PAST_WINDOW,
+)
 from events.models import Event
 from lifevalley.timezones import BEIJING, PARK_TIME_ZONE
 
@@ -27,12 +32,6 @@ PRODID = "-//Zhongguancun Life Science Park//Life Valley events//EN"
 TZID = PARK_TIME_ZONE
 REFRESH_INTERVAL = datetime.timedelta(hours=4)
 
-# The feed holds upcoming events plus this much of the past (older events stay on the site).
-FEED_PAST_WINDOW = datetime.timedelta(days=90)
-# Hard caps: Google silently drops what lies past about 1 MB, so stay well under it. An event
-# takes 600–900 bytes, so 1,000 events fit the byte budget; the budget is the final guard.
-FEED_MAX_EVENTS = 1000
-FEED_MAX_BYTES = 750_000
 # In the feed a description is cut to this many characters, with a link to the full page.
 FEED_DESCRIPTION_CHARS = 160
 
