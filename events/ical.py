@@ -19,12 +19,8 @@ from django.utils.translation import gettext as _
 from icalendar.caselessdict import canonsort_keys
 from icalendar.parser import Contentline
 
+from events import limits
 from events.changes import recent_change_texts
-from events.limits import (  # noqa: F401 - the feed modules read them as ical.FEED_*
-    FEED_MAX_BYTES,
-    FEED_MAX_EVENTS,
-    FEED_PAST_WINDOW,
-)
 from events.models import Event
 from lifevalley.timezones import BEIJING, PARK_TIME_ZONE
 
@@ -37,6 +33,15 @@ FEED_DESCRIPTION_CHARS = 160
 
 VTIMEZONE_FIRST_DATE = datetime.date(1970, 1, 1)
 VTIMEZONE_LAST_DATE = datetime.date(2100, 1, 1)
+
+
+def __getattr__(name):
+    """``ical.FEED_MAX_EVENTS`` and the feed's other limits, read from events/limits.py each
+    time (the feed modules name them here; a limit changed there changes for every reader)."""
+    if name.startswith("FEED_") and hasattr(limits, name):
+        return getattr(limits, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 ICAL_STATUS = {
     Event.Status.SCHEDULED: "CONFIRMED",

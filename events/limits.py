@@ -2,7 +2,8 @@
 
 ``EventQuerySet`` applies the window and the event cap when it picks a feed's events
 (events/models.py); the feed's assembly applies the byte budget (``ical.assemble``). The feed
-modules read them as ``ical.FEED_*`` too (events/ical.py imports them from here).
+modules also read them as ``ical.FEED_*``, which events/ical.py looks up here each time: patch
+or change a limit here and every reader sees it.
 """
 
 import datetime
