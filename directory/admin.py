@@ -211,6 +211,9 @@ class OrganisationAdmin(PublishableAdmin, TranslationAdmin):
             "title": _("Import organisations from CSV"),
             "columns": csv_io.COLUMN_NAMES,
             "required_columns": csv_io.REQUIRED_COLUMNS,
+            "yes_no_columns": csv_io.YES_NO_COLUMNS,
+            "sector_separator": csv_io.SECTOR_SEPARATOR,
+            "kind_choices": Organisation.Kind.choices,
             "can_publish": publish,
             "upload_form": ImportUploadForm(),
         }

@@ -154,6 +154,13 @@ class OrganisationRowForm(forms.ModelForm):
         self.fields["zone"].by_slug = existing.zones
 
 
+# The columns that take yes or no, as the row form reads them (for the import page's help).
+YES_NO_COLUMNS = [
+    column for column, model_field in COLUMNS
+    if isinstance(OrganisationRowForm.base_fields[model_field], YesNoField)
+]
+
+
 class RowValidator:
     """Validates rows as ``OrganisationRowForm`` would, in bulk, with no query per row.
 

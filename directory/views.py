@@ -1,32 +1,30 @@
 from django.core.cache import cache
-from django.core.paginator import InvalidPage, Paginator
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.views import View
 
 from directory.filters import OrganisationFilter
 from directory.jsonld import organisation_data
 from directory.models import Organisation
+from lifevalley.listing import ListingMixin
 from lifevalley.search import name_vocabulary, suggest_spelling
 from lifevalley.views import PublishedDetailView
 
 VOCABULARY_CACHE_KEY = "directory:search-vocabulary"
 
 
-class OrganisationListView(View):
-    """Filter, count facets, paginate, render: a bad filter is a 400, a bad page a 404."""
+class OrganisationListView(ListingMixin, View):
+    """Filter, count facets, paginate, render (lifevalley/listing.py: a bad filter is a 400,
+    a bad page a 404)."""
 
     template_name = "directory/organisation_list.html"
     paginate_by = 24
-    http_method_names = ["get", "head", "options"]
 
     def get(self, request):
         now = timezone.now()
         filterset = self.filterset(request.GET, now)
         context = {"filter": filterset}
-        if not filterset.is_valid():
-            return render(request, self.template_name, context, status=400)
+        self.check_filter(filterset, context)
         corrected = self.corrected_query(filterset, now)
         if corrected:
             # Like /search/: a query that matches nothing is retried with its spelling fixed.
@@ -38,23 +36,8 @@ class OrganisationListView(View):
             context["filter"] = filterset
         context["facets"] = filterset.facets()
         context["active_filters"] = filterset.active_filters()
-
-        paginator = Paginator(filterset.qs.for_cards(now), self.paginate_by)
-        page_number = request.GET.get("page") or 1
-        try:
-            page = paginator.page(page_number)
-        except InvalidPage:
-            context["page_error"] = _(
-                "There is no page “%(page)s” in these results: they have %(count)s page(s)."
-            ) % {"page": str(page_number)[:20], "count": paginator.num_pages}
-            context["paginator"] = paginator
-            return render(request, self.template_name, context, status=404)
-        context.update(
-            paginator=paginator,
-            page_obj=page,
-            organisations=page.object_list,
-            page_range=paginator.get_elided_page_range(page.number),
-        )
+        page = self.paginate(filterset.qs.for_cards(now), context)
+        context["organisations"] = page.object_list
         return render(request, self.template_name, context)
 
     @staticmethod

@@ -11,7 +11,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from events.changes import latest_change_at, recent_change_texts
-from events.models import BEIJING, Event
+from events.models import Event
+from lifevalley.timezones import BEIJING
 
 
 class PlainTextAtomFeed(Atom1Feed):

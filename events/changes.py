@@ -12,7 +12,8 @@ from django.utils.formats import date_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from events.models import BEIJING, Event, EventChange
+from events.models import Event, EventChange
+from lifevalley.timezones import BEIJING
 
 TIME_FIELDS = ("starts_at", "ends_at", "is_all_day", "date_precision")
 # The feed and the Atom entry carry the latest few; the event page shows them all.

@@ -27,11 +27,13 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import condition, require_safe
 
+from directory.models import Organisation
 from events import ical
 from events.filters import EventFilter
 from events.models import Event, FeedState, Venue, prefetch_vevent_relations
 from lifevalley.observability import FEED_BUILDS
 from lifevalley.page_cache import current_version
+from zones.models import Zone
 
 # Whole feeds are cached only for these filters (by parameter names): a bounded set of keys,
 # one per language and zone or category, however many distinct URLs arrive. Every other
@@ -87,8 +89,6 @@ def feed_clock(now):
     the earliest of those moments still to come. Each term is a one-row subquery of the
     FeedState row, evaluated once.
     """
-    from directory.models import Organisation
-    from zones.models import Zone
 
     def window_moments(model, name):
         return {

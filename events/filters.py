@@ -9,8 +9,9 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from directory.models import Organisation
-from events.models import BEIJING, Event, EventCategory
+from events.models import Event, EventCategory
 from lifevalley.search import MAX_QUERY_LENGTH
+from lifevalley.timezones import BEIJING
 from zones.models import Zone
 
 SLUG_RE = re.compile(r"^[-a-zA-Z0-9_]{1,200}$")

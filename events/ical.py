@@ -19,24 +19,29 @@ from django.utils.translation import gettext as _
 from icalendar.caselessdict import canonsort_keys
 from icalendar.parser import Contentline
 
+from events import limits
 from events.changes import recent_change_texts
-from events.models import BEIJING, Event
+from events.models import Event
+from lifevalley.timezones import BEIJING, PARK_TIME_ZONE
 
 PRODID = "-//Zhongguancun Life Science Park//Life Valley events//EN"
-TZID = "Asia/Shanghai"
+TZID = PARK_TIME_ZONE
 REFRESH_INTERVAL = datetime.timedelta(hours=4)
 
-# The feed holds upcoming events plus this much of the past (older events stay on the site).
-FEED_PAST_WINDOW = datetime.timedelta(days=90)
-# Hard caps: Google silently drops what lies past about 1 MB, so stay well under it. An event
-# takes 600–900 bytes, so 1,000 events fit the byte budget; the budget is the final guard.
-FEED_MAX_EVENTS = 1000
-FEED_MAX_BYTES = 750_000
 # In the feed a description is cut to this many characters, with a link to the full page.
 FEED_DESCRIPTION_CHARS = 160
 
 VTIMEZONE_FIRST_DATE = datetime.date(1970, 1, 1)
 VTIMEZONE_LAST_DATE = datetime.date(2100, 1, 1)
+
+
+def __getattr__(name):
+    """``ical.FEED_MAX_EVENTS`` and the feed's other limits, read from events/limits.py each
+    time (the feed modules name them here; a limit changed there changes for every reader)."""
+    if name.startswith("FEED_") and hasattr(limits, name):
+        return getattr(limits, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 ICAL_STATUS = {
     Event.Status.SCHEDULED: "CONFIRMED",

@@ -16,8 +16,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from directory.models import Organisation
+from events import limits
 from events.recurrence import (
-    BEIJING,
     MAX_OCCURRENCES,
     build_rule,
     check_rule,
@@ -28,6 +28,7 @@ from events.recurrence import (
 )
 from lifevalley.models import ImageAltMixin, PublishableModel, PublishableQuerySet
 from lifevalley.search import SearchableQuerySet
+from lifevalley.timezones import BEIJING
 from zones.models import Zone
 
 # When a series without an end is over, for ``upcoming_until``: later than any real date.
@@ -215,23 +216,19 @@ class EventQuerySet(SearchableQuerySet, PublishableQuerySet):
         """The subscription feed's events with what their VEVENTs show, and no more: the
         zone's long texts and the event's images and publication fields stay in the database
         (a thousand rows of them cost a cold feed a fifth of its query time)."""
-        from events.ical import FEED_MAX_EVENTS
-
-        return self._feed_rows(now)[:FEED_MAX_EVENTS]
+        return self._feed_rows(now)[:limits.FEED_MAX_EVENTS]
 
     def for_feed_with_versions(self, now):
         """``for_feed``'s events, each with its ``feed_version`` (the one ``feed_versions``
         gives), in one query: the public organisers and changes are not fetched;
         ``prefetch_vevent_relations`` fetches them for the events whose VEVENT is built."""
-        from events.ical import FEED_MAX_EVENTS
-
         annotations = {
             _version_alias(name): models.F(name) for name in VERSION_PARTS if "__" in name
         }
         events = list(
             self._feed_rows(now).prefetch_related(None)
             .annotate(organiser_signature=_organiser_signature(now), **annotations)
-            [:FEED_MAX_EVENTS]
+            [:limits.FEED_MAX_EVENTS]
         )
         for event in events:
             event.feed_version = _feed_version(
@@ -246,12 +243,10 @@ class EventQuerySet(SearchableQuerySet, PublishableQuerySet):
         save moves ``updated_at``), its venue, zone (and whether the zone is public), category
         names, and the public organisers (their names, addresses, and which are public now).
         """
-        from events.ical import FEED_MAX_EVENTS
-
         rows = (
             self._feed_window(now)
             .annotate(organiser_signature=_organiser_signature(now))
-            .values_list("pk", *VERSION_PARTS)[:FEED_MAX_EVENTS]
+            .values_list("pk", *VERSION_PARTS)[:limits.FEED_MAX_EVENTS]
         )
         return [(row[0], _feed_version(row[1:], now)) for row in rows]
 
@@ -264,9 +259,7 @@ class EventQuerySet(SearchableQuerySet, PublishableQuerySet):
         )
 
     def _feed_window(self, now):
-        from events.ical import FEED_PAST_WINDOW
-
-        return self.not_over(now - FEED_PAST_WINDOW).order_by("starts_at", "pk")
+        return self.not_over(now - limits.FEED_PAST_WINDOW).order_by("starts_at", "pk")
 
 
 # What an event's feed version is made of (``EventQuerySet.feed_versions``): its own change,

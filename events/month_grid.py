@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from django.urls import reverse
 
-from events.models import BEIJING
+from lifevalley.timezones import BEIJING
 
 
 @dataclass

@@ -7,13 +7,12 @@ an end and dates to skip. A stored rule the choices cannot express is kept as wr
 
 import dataclasses
 import datetime
-import zoneinfo
 
 from dateutil import rrule as dateutil_rrule
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-BEIJING = zoneinfo.ZoneInfo("Asia/Shanghai")
+from lifevalley.timezones import BEIJING
 
 # A bounded series may not expand to more occurrences than this (about 20 years of weekly).
 MAX_OCCURRENCES = 1000

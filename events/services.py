@@ -16,7 +16,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from directory.models import Organisation
-from events.models import BEIJING, Event, EventCategory, FeedState, Speaker, Venue, make_uid
+from events.models import Event, EventCategory, FeedState, Speaker, Venue, make_uid
+from lifevalley.timezones import BEIJING
 from zones.models import Zone
 
 CATEGORIES = [

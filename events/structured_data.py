@@ -3,8 +3,9 @@
 from django.conf import settings
 from django.utils import timezone
 
-from events.models import BEIJING, Event
+from events.models import Event
 from lifevalley.images import largest_rendition_url
+from lifevalley.timezones import BEIJING
 
 SCHEMA_STATUS = {
     Event.Status.SCHEDULED: "https://schema.org/EventScheduled",

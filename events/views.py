@@ -6,16 +6,18 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views import View
 from django.views.decorators.http import require_safe
-from django.views.generic import ListView
 
 from events import month_grid, subscribe
 from events.changes import change_text
 from events.feeds import calendar_name
 from events.filters import EventFilter, organiser_suggestions
-from events.models import BEIJING, Event
+from events.models import Event
 from events.structured_data import event_structured_data
 from events.subscribe import subscribe_links
+from lifevalley.listing import ListingMixin
+from lifevalley.timezones import BEIJING
 from lifevalley.views import PublishedDetailView
 
 # The month grid covers these years; anything else (e.g. 9999/13) is a 404.
@@ -29,51 +31,41 @@ MONTH_GRID_FIELDS = (
 
 # Lists ----------------------------------------------------------------------------------------
 
-class EventListView(ListView):
-    """Upcoming (soonest first) or past (most recent first) events, filtered and paginated."""
+class EventListView(ListingMixin, View):
+    """Upcoming (soonest first) or past (most recent first) events, filtered and paginated
+    (lifevalley/listing.py: a bad filter is a 400, a bad page a 404)."""
 
     template_name = "events/event_list.html"
-    context_object_name = "events"
-    paginate_by = 20
     past = False
 
-    def get(self, request, *args, **kwargs):
-        self.now = timezone.now()
-        published = Event.objects.published(self.now).for_cards(self.now)
-        base = published.past(self.now) if self.past else published.upcoming(self.now)
-        self.filterset = EventFilter(request.GET, queryset=base, request=request)
-        self.organiser_options = organiser_suggestions(base, self.now)
-        if not self.filterset.is_valid():
-            context = {"filter": self.filterset, "past": self.past, "events": [],
-                       "organiser_options": self.organiser_options}
-            return render(request, self.template_name, context, status=400)
-        return super().get(request, *args, **kwargs)
-
-    def get_queryset(self):
-        return self.filterset.qs
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        page = context["page_obj"]
-        description = self.filterset.describe()
-        links = subscribe_links(self.filterset.canonical_query(), name=calendar_name(description))
+    def get(self, request):
+        now = timezone.now()
+        published = Event.objects.published(now).for_cards(now)
+        base = published.past(now) if self.past else published.upcoming(now)
+        filterset = EventFilter(request.GET, queryset=base, request=request)
+        context = {
+            "filter": filterset,
+            "past": self.past,
+            "organiser_options": organiser_suggestions(base, now),
+        }
+        self.check_filter(filterset, context)
+        page = self.paginate(filterset.qs, context)
+        description = filterset.describe()
+        links = subscribe_links(filterset.canonical_query(), name=calendar_name(description))
         context.update(
             {
-                "filter": self.filterset,
-                "past": self.past,
-                "organiser_options": self.organiser_options,
-                "is_filtered": bool(self.filterset.active()),
+                "events": page.object_list,
+                "is_filtered": bool(filterset.active()),
                 "filter_description": description,
-                "page_range": context["paginator"].get_elided_page_range(page.number),
                 "subscribe": links,
                 # The feed of exactly this filter: what it holds, its QR code (events/subscribe.py).
                 **subscribe.builder_context(
-                    self.filterset, links, self.now,
+                    filterset, links, now,
                     upcoming_count=None if self.past else context["paginator"].count,
                 ),
             }
         )
-        return context
+        return render(request, self.template_name, context)
 
 
 # Month grid -----------------------------------------------------------------------------------

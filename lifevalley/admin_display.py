@@ -1,11 +1,9 @@
 """How the back office writes dates and figures: the same way on every list, form and the
 dashboard, in Beijing time (the site's TIME_ZONE)."""
 
-import zoneinfo
-
 from django.utils import formats, timezone
 
-BEIJING = zoneinfo.ZoneInfo("Asia/Shanghai")
+from lifevalley.timezones import BEIJING
 
 
 def when_text(item, *, weekday=False):

@@ -32,6 +32,8 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.translator import NotRegistered, translator
 from reversion.models import Revision, Version
 
+from lifevalley.review.models import PendingChange
+
 ROUTES = {
     "add": _("Created"),
     "form": _("Changed in the form"),
@@ -237,8 +239,6 @@ def versions_of(obj):
 
 def entries(obj, now=None):
     """The object's whole history, newest first."""
-    from lifevalley.review.models import PendingChange
-
     now = now or timezone.now()
     model = type(obj)
     versions = versions_of(obj)

@@ -19,6 +19,7 @@ import re
 import time
 import uuid
 
+from django.conf import settings
 from django.http import Http404
 from django.utils.functional import empty
 from prometheus_client import Counter
@@ -89,8 +90,6 @@ class RequestLogMiddleware:
     """Request id in and out, and one log line per request (first in MIDDLEWARE)."""
 
     def __init__(self, get_response):
-        from django.conf import settings
-
         self.get_response = get_response
         self.slow_ms = settings.SLOW_REQUEST_MS
         self.every_request = settings.ACCESS_LOG

@@ -36,12 +36,12 @@ from django.utils import timezone
 from django.utils.cache import get_conditional_response
 from django.utils.translation import get_language_from_path
 
-from lifevalley.admin_display import BEIJING
+from lifevalley.content_apps import PUBLIC_CONTENT_APPS
+from lifevalley.timezones import BEIJING
 
 logger = logging.getLogger(__name__)
 
 VERSION_KEY = "pagecache:version"
-CONTENT_APPS = ("lifevalley", "zones", "directory", "events", "space")
 # The messages framework's cookie (CookieStorage.cookie_name): a message waits for this visitor.
 MESSAGES_COOKIE = "messages"
 NOT_STORABLE_CACHE_CONTROL = ("private", "no-store", "no-cache")
@@ -119,7 +119,7 @@ def _m2m_changed(sender, action, **kwargs):
 def connect_signals():
     """Every save, delete and many-to-many change of a content model moves the version."""
     for model in apps.get_models():
-        if model._meta.app_label not in CONTENT_APPS:
+        if model._meta.app_label not in PUBLIC_CONTENT_APPS:
             continue
         uid = f"page_cache:{model._meta.label}"
         post_save.connect(content_changed, sender=model, dispatch_uid=uid)

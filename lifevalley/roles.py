@@ -5,11 +5,12 @@ from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 
+from lifevalley.content_apps import STAFF_CONTENT_APPS
+
 EDITORS = "Editors"
 PUBLISHERS = "Publishers"
 # Staff who answer enquiries about space (personal data): Editors see none unless also here.
 ENQUIRY_HANDLERS = "Enquiry handlers"
-CONTENT_APPS = ("lifevalley", "zones", "directory", "events", "event_sources", "space")
 # Editors write drafts; Publishers also publish, unpublish and delete.
 EDITOR_ACTIONS = ("view", "add", "change")
 PUBLISHER_ACTIONS = ("view", "add", "change", "delete", "publish")
@@ -24,7 +25,7 @@ PUBLISHER_EXTRA = {
 def content_permissions(actions):
     """Permissions on every model of the content apps whose action is one of ``actions``."""
     content_types = ContentType.objects.get_for_models(
-        *(model for app in CONTENT_APPS for model in apps.get_app_config(app).get_models())
+        *(model for app in STAFF_CONTENT_APPS for model in apps.get_app_config(app).get_models())
     ).values()
     wanted = Permission.objects.none()
     for content_type in content_types:

@@ -17,8 +17,14 @@ import unicodedata
 from django.apps import apps as django_apps
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.contrib.postgres.lookups import DataContains
-from django.contrib.postgres.search import SearchQuery, SearchVector, SearchVectorExact
+from django.contrib.postgres.search import (
+    SearchQuery,
+    SearchVector,
+    SearchVectorExact,
+    TrigramWordSimilarity,
+)
 from django.db import connection, connections, migrations
 from django.db.models import (
     BooleanField,
@@ -410,8 +416,6 @@ def _postgres_rank(model, terms):
     Full-text matching finds the rows through its index; ranking them does not re-parse
     every matching row's text (``ts_rank``), which cost more than the whole rest of a page.
     """
-    from django.contrib.postgres.search import TrigramWordSimilarity
-
     text = " ".join(terms)
     name_fields = language_fields(model, model.search_fields["A"][0])
     similarity = Greatest(
@@ -462,8 +466,6 @@ def search_index_operations(app_label, model_name, substrings=False, characters=
     """
 
     def search_indexes(model):
-        from django.contrib.postgres.indexes import GinIndex
-
         prefix = f"{app_label}_{model_name}"[:18]
         yield GinIndex(english_search_vector(model), name=f"{prefix}_fts")
         real_model = django_apps.get_model(app_label, model_name)
@@ -474,13 +476,9 @@ def search_index_operations(app_label, model_name, substrings=False, characters=
             )
 
     def character_indexes(model):
-        from django.contrib.postgres.indexes import GinIndex
-
         yield GinIndex(searched_characters(model), name=f"{model_name[:5]}_search_chars")
 
     def substring_indexes(model):
-        from django.contrib.postgres.indexes import GinIndex, OpClass
-
         prefix = model_name[:5]
         for _weight, _name, fields in _weighted_fields(model):
             for field in fields:

@@ -15,6 +15,8 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from lifevalley.timezones import PARK_TIME_ZONE
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(os.environ.get("DJANGO_DATA_DIR", BASE_DIR / "data"))
 
@@ -205,7 +207,7 @@ FORMAT_MODULE_PATH = ["lifevalley.formats"]
 # to English (django-modeltranslation keeps the English text in the original column too).
 MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
 MODELTRANSLATION_FALLBACK_LANGUAGES = ("en",)
-TIME_ZONE = "Asia/Shanghai"
+TIME_ZONE = PARK_TIME_ZONE
 USE_I18N = True
 USE_TZ = True
 

@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.translator import translator
 
 from lifevalley.models import PublishableModel
 
@@ -80,8 +81,6 @@ def event_alerts(user, now=None):
 def missing_chinese(user):
     """Per translated public model the user may change: how many rows show a visitor English
     on the Chinese pages because a text has no Chinese version yet. One count query each."""
-    from modeltranslation.translator import translator
-
     missing = []
     for model in translator.get_registered_models(abstract=False):
         opts = model._meta

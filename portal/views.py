@@ -1,17 +1,18 @@
 from collections import Counter
 
 from django.core.cache import cache
-from django.core.paginator import InvalidPage, Paginator
-from django.http import Http404
+from django.shortcuts import render
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
+from django.views import View
 from django.views.generic import TemplateView
 
 from directory.models import Organisation
 from events.models import Event
+from lifevalley.listing import ListingMixin
 from lifevalley.models import KeyFigure, ParkProfile
 from lifevalley.search import clean_query, name_vocabulary, suggest_spelling
 from lifevalley.structured_data import park_organization
+from portal.forms import SearchForm
 from portal.search_sections import SECTIONS
 from zones.models import Zone
 
@@ -59,58 +60,49 @@ def upcoming_events_context(now, limit=4):
 VOCABULARY_CACHE_KEY = "lifevalley:search-vocabulary"
 
 
-class SearchView(TemplateView):
+class SearchView(ListingMixin, View):
     """One search over zones, projects, organisations and events, grouped by kind.
 
     Without ``kind`` each section shows its best few results and a link to all of them;
-    with ``kind`` one section is paginated.
+    with ``kind`` one section is paginated (lifevalley/listing.py: an unknown kind is a 400,
+    a bad page a 404).
     """
 
     template_name = "lifevalley/search.html"
     preview_size = 5
     paginate_by = 20
+    sections = {section.key: section for section in SECTIONS}
 
-    def get(self, request, *args, **kwargs):
-        self.sections = {section.key: section for section in SECTIONS}
-        kind = request.GET.get("kind", "")
-        if kind and kind not in self.sections:
-            context = self.get_context_data(error=_("There is no such kind of result."))
-            return self.render_to_response(context, status=400)
-        return super().get(request, *args, **kwargs)
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        query = clean_query(self.request.GET.get("q", ""))
-        context.update(query=query, sections=list(self.sections.values()))
-        if not query or "error" in kwargs:
-            return context
+    def get(self, request):
+        form = SearchForm(request.GET)
+        query = clean_query(request.GET.get("q", ""))
+        context = {"filter": form, "query": query, "sections": list(self.sections.values())}
+        self.check_filter(form, context)
+        if not query:
+            return render(request, self.template_name, context)
         now = timezone.now()
-        kind = self.request.GET.get("kind", "")
-        results = self.search(query, kind, now)
+        kind = context["kind"] = form.cleaned_data["kind"]
+        results = self.search(query, kind, now, context)
         if not any(group["count"] for group in results):
             suggestion = self.suggest(query)
             if suggestion:
                 context["corrected_from"], query = query, suggestion
-                results = self.search(query, kind, now)
-        context.update(query=query, results=results, kind=kind)
+                results = self.search(query, kind, now, context)
+        context.update(query=query, results=results)
         context["total"] = sum(group["count"] for group in results)
-        return context
+        return render(request, self.template_name, context)
 
-    def search(self, query, kind, now):
+    def search(self, query, kind, now, context):
         if kind:
             section = self.sections[kind]
-            paginator = Paginator(section.results(query, now), self.paginate_by)
-            try:
-                page = paginator.page(self.request.GET.get("page") or 1)
-            except InvalidPage as error:
-                raise Http404(_("That page of results does not exist.")) from error
+            page = self.paginate(section.results(query, now), context)
             return [
                 {
                     "section": section,
-                    "count": paginator.count,
+                    "count": page.paginator.count,
                     "items": list(page),
                     "page_obj": page,
-                    "page_range": paginator.get_elided_page_range(page.number),
+                    "page_range": context["page_range"],
                 }
             ]
         groups = []

@@ -101,3 +101,16 @@ def zone_form(client, zone=None, **overrides):
                                    **(NEW_ZONE | overrides))
     return change_form_payload(client, reverse("admin:zones_zone_change", args=[zone.pk]),
                                **overrides)
+
+
+# What the tests type into a new organisation's add form (the rest is what the form holds).
+CHANGPING_LABORATORY = {
+    "name_en": "Changping Laboratory", "name_zh_hans": "北京昌平实验室",
+    "slug": "changping-laboratory", "kind": "research", "is_published": "on",
+}
+
+
+def organisation_add_form(client, **overrides):
+    """The organisation add form as the browser sends it, for Changping Laboratory."""
+    return change_form_payload(client, reverse("admin:directory_organisation_add"),
+                               **(CHANGPING_LABORATORY | overrides))

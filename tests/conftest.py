@@ -12,8 +12,9 @@ from django.core.cache import cache
 from django.utils import timezone, translation
 
 from directory.models import Organisation
-from events.models import BEIJING, Event, EventCategory, Speaker, Venue
+from events.models import Event, EventCategory, Speaker, Venue
 from lifevalley.models import KeyFigure, ParkProfile, Sector
+from lifevalley.timezones import BEIJING
 from zones.models import Project, Zone
 
 _sequence = itertools.count(1)

@@ -79,3 +79,85 @@ def test_the_import_graph_has_no_cycle():
     edges = set(import_graph())
     cycles = {(a, b) for a, b in edges if (b, a) in edges}
     assert cycles == set()
+
+
+# Modules ----------------------------------------------------------------------------------------
+
+# Where an import inside a function is how Django is written: AppConfig.ready() (it must wait
+# for the app registry) and management commands.
+DEFERRED_IMPORTS_ALLOWED = ("apps.py", "management")
+
+
+def module_name(path):
+    parts = list(path.relative_to(ROOT).with_suffix("").parts)
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def project_modules():
+    return {module_name(path): path for _app, path in app_modules()} | {
+        module_name(path): path
+        for path in ROOT.glob("*/__init__.py")
+        if path.parent.name in set(LAYERS) | set(SIDE_APPS)
+    }
+
+
+def resolve(node, modules):
+    """The project modules an import statement names (``from events import ical`` names
+    events.ical; ``from events.models import Event`` names events.models)."""
+    if isinstance(node, ast.Import):
+        return {alias.name for alias in node.names if alias.name in modules}
+    if node.level or not node.module:
+        return set()
+    named = {f"{node.module}.{alias.name}" for alias in node.names}
+    return {name for name in named if name in modules} or (
+        {node.module} if node.module in modules else set()
+    )
+
+
+def imports_of(path, modules):
+    """{module: [(line, inside a function?)]} of the project modules ``path`` imports."""
+    tree = ast.parse(path.read_text(), str(path))
+    deferred = {
+        id(node)
+        for function in ast.walk(tree)
+        if isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef)
+        for node in ast.walk(function)
+    }
+    found = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import | ast.ImportFrom):
+            for module in resolve(node, modules):
+                found.setdefault(module, []).append((node.lineno, id(node) in deferred))
+    return found
+
+
+def test_no_project_import_is_hidden_in_a_function():
+    """An import inside a function hides a dependency (often a cycle) from a reader."""
+    modules = project_modules()
+    hidden = [
+        f"{path.relative_to(ROOT)}:{line} imports {module}"
+        for name, path in modules.items()
+        if not any(part in DEFERRED_IMPORTS_ALLOWED for part in path.relative_to(ROOT).parts)
+        for module, places in imports_of(path, modules).items()
+        for line, deferred in places
+        if deferred
+    ]
+    assert hidden == []
+
+
+def test_no_module_imports_itself_through_others():
+    modules = project_modules()
+    graph = {
+        name: set(imports_of(path, modules)) - {name} for name, path in modules.items()
+    }
+
+    def reachable(start):
+        seen, todo = set(), [start]
+        while todo:
+            for module in graph[todo.pop()] - seen:
+                seen.add(module)
+                todo.append(module)
+        return seen
+
+    in_cycles = sorted(name for name in graph if name in reachable(name))
+    assert in_cycles == []

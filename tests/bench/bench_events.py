@@ -83,7 +83,8 @@ def django_ical_feed():
     from django_ical.views import ICalFeed
 
     from events import ical
-    from events.models import BEIJING, Event
+    from events.models import Event
+    from lifevalley.timezones import BEIJING
 
     def url(item):
         return settings.SITE_URL + item.get_absolute_url()
@@ -283,8 +284,9 @@ def main():
         from django.test import Client
         from django.utils import timezone
 
-        from events.models import BEIJING, Event
+        from events.models import Event
         from events.services import generate_events
+        from lifevalley.timezones import BEIJING
 
         call_command("loaddemo", stdout=open(os.devnull, "w"))  # noqa: SIM115
         start = time.perf_counter()

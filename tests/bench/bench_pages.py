@@ -28,7 +28,8 @@ def public_urls():
     from django.utils import timezone
 
     from directory.models import Organisation
-    from events.models import BEIJING, Event
+    from events.models import Event
+    from lifevalley.timezones import BEIJING
     from zones.models import Zone
 
     now = timezone.now()

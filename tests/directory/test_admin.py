@@ -6,7 +6,7 @@ from django.urls import reverse
 from PIL import Image
 
 from directory.models import Organisation
-from tests.admin_forms import change_form_payload
+from tests.admin_forms import organisation_add_form
 
 pytestmark = pytest.mark.django_db
 
@@ -14,18 +14,6 @@ CHANGELIST = "/admin/directory/organisation/"
 
 
 ADD = reverse("admin:directory_organisation_add")
-# What the tests type into the add form (the rest is what the form holds when it opens).
-CHANGPING_LABORATORY = {
-    "name_en": "Changping Laboratory", "name_zh_hans": "北京昌平实验室",
-    "slug": "changping-laboratory", "kind": "research", "is_published": "on",
-}
-
-
-def add_form(client, **overrides):
-    """The add form as the browser sends it, for Changping Laboratory."""
-    return change_form_payload(client, ADD, **(CHANGPING_LABORATORY | overrides))
-
-
 @pytest.mark.parametrize(
     "query",
     ["", "?q=beigene", "?is_published__exact=1", "?kind__exact=enterprise", "?listed=yes",
@@ -59,7 +47,7 @@ def test_editor_cannot_publish_organisations(editor_client, make_organisation):
     draft = make_organisation(is_published=False)
     editor_client.post(CHANGELIST, {"action": "publish_selected", "_selected_action": [draft.pk]})
     assert Organisation.objects.get(pk=draft.pk).is_published is False
-    editor_client.post(ADD, add_form(editor_client))
+    editor_client.post(ADD, organisation_add_form(editor_client))
     assert Organisation.objects.get(slug="changping-laboratory").is_published is False
 
 
@@ -73,7 +61,8 @@ def test_publisher_can_publish_organisations(publisher_client, make_organisation
 def test_logo_upload_refuses_a_non_image_with_a_clear_message(admin_client):
     fake = SimpleUploadedFile("logo.png", b"<svg xmlns='http://www.w3.org/2000/svg'/>",
                               "image/png")
-    response = admin_client.post(ADD, add_form(admin_client, logo=fake, logo_alt_en="Logo"))
+    response = admin_client.post(
+        ADD, organisation_add_form(admin_client, logo=fake, logo_alt_en="Logo"))
     assert response.status_code == 200
     assert response.context["adminform"].form.errors["logo"] == [
         "This file is not an image we can read. Upload a JPEG, PNG, WebP or GIF."
@@ -85,7 +74,7 @@ def test_logo_upload_accepts_a_real_image_and_stores_its_size(admin_client):
     buffer = io.BytesIO()
     Image.new("RGB", (120, 80), (10, 120, 90)).save(buffer, format="PNG")
     logo = SimpleUploadedFile("logo.png", buffer.getvalue(), "image/png")
-    data = add_form(admin_client, logo=logo, logo_alt_en="Changping Laboratory logo")
+    data = organisation_add_form(admin_client, logo=logo, logo_alt_en="Changping Laboratory logo")
     response = admin_client.post(ADD, data)
     assert response.status_code == 302
     organisation = Organisation.objects.get()
@@ -94,7 +83,7 @@ def test_logo_upload_accepts_a_real_image_and_stores_its_size(admin_client):
 
 def test_admin_add_refuses_a_duplicate_name_in_other_case(admin_client, make_organisation):
     make_organisation(name="Changping Laboratory")
-    data = add_form(admin_client, name_en="CHANGPING LABORATORY", slug="other")
+    data = organisation_add_form(admin_client, name_en="CHANGPING LABORATORY", slug="other")
     response = admin_client.post(ADD, data)
     assert response.status_code == 200
     assert "An organisation with this name already exists." in response.content.decode()

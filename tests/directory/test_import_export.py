@@ -3,33 +3,15 @@ import io
 import re
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from directory.csv_io import COLUMN_NAMES
 from directory.models import Organisation
+from tests.csv_import import IMPORT, confirm, csv_bytes, upload
 
 pytestmark = pytest.mark.django_db
 
-IMPORT = "/admin/directory/organisation/import/"
 EXPORT = "/admin/directory/organisation/export/"
-
-
-def csv_bytes(rows, columns=COLUMN_NAMES, bom=False):
-    output = io.StringIO()
-    writer = csv.DictWriter(output, fieldnames=columns)
-    writer.writeheader()
-    writer.writerows(rows)
-    return ("\ufeff" if bom else "").encode() + output.getvalue().encode()
-
-
-def upload(client, data, name="organisations.csv"):
-    return client.post(IMPORT, {"file": SimpleUploadedFile(name, data, "text/csv")})
-
-
-def confirm(client, preview):
-    token = re.search(r'name="token" value="([^"]+)"', preview.content.decode()).group(1)
-    return client.post(IMPORT, {"token": token})
 
 
 def thousand_rows(sectors, zone):
@@ -238,6 +220,18 @@ def test_export_follows_the_change_list_filters(publisher_client, make_organisat
     rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert [row["name"] for row in rows] == ["Changping Laboratory"]
     assert list(rows[0]) == COLUMN_NAMES
+
+
+def test_import_page_describes_the_columns_the_import_reads(publisher_client):
+    """The help is made from csv_io's definitions: it names what the import really reads."""
+    html = publisher_client.get(IMPORT).content.decode()
+    header = re.search(r"<p><code>(.*?)</code></p>", html).group(1)
+    assert re.sub(r"</?strong>", "", header).split(",") == COLUMN_NAMES
+    assert re.findall(r"<strong>(\w+)</strong>", header) == ["name", "kind"]
+    assert ("<code>enterprise</code> (Enterprise), <code>research</code> (Research institution)"
+            in html)
+    assert "separated by “;”" in html
+    assert "Yes/no columns (unicorn, production_plant, featured, published): yes or no." in html
 
 
 def test_change_list_links_to_import_and_export(publisher_client):

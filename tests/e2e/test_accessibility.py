@@ -3,7 +3,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from events.models import BEIJING
+from lifevalley.timezones import BEIJING
 from tests.e2e.conftest import axe_violations
 
 # The demo's weekly seminar runs for twelve weeks from next Wednesday: this month is full of it.

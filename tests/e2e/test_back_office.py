@@ -1,66 +1,22 @@
 """The content team in a real browser: an editor drafts an event, a publisher publishes it."""
 
 import datetime
-import mimetypes
 import zoneinfo
-from pathlib import Path
 
 import icalendar
-import pytest
-from django.conf import settings
 from django.utils import timezone
 from PIL import Image, ImageDraw
 from playwright.sync_api import expect
 
-from events.models import BEIJING, Event
-from lifevalley.roles import EDITORS, PUBLISHERS, create_staff_groups
+from events.models import Event
+from lifevalley.roles import EDITORS, PUBLISHERS
+from lifevalley.timezones import BEIJING
+from tests.e2e.conftest import PASSWORD, serve_media
 
-PASSWORD = "a-long-test-password"
 TITLE = "Organoid Models of the Developing Brain Workshop"
 SLUG = "organoid-models-of-the-developing-brain-workshop"
 ALT = "Researchers at a microscope in a Life Valley laboratory"
 SPEAKER = "Dr. Chen Jing"
-
-
-@pytest.fixture
-def staff(new_page, demo_site, django_user_model):
-    """Log a member of a staff group in through the real admin login form; return their page."""
-    groups = create_staff_groups()
-
-    def log_in(username, group_name):
-        user = django_user_model.objects.create_user(
-            username, f"{username}@example.com", PASSWORD, is_staff=True
-        )
-        user.groups.add(groups[group_name])
-        page = new_page()
-        serve_media(page, demo_site.url)
-        page.goto(demo_site.url + "/admin/")
-        expect(page).to_have_url(demo_site.url + "/admin/login/?next=/admin/")
-        page.get_by_label("Username").fill(username)
-        page.get_by_label("Password").fill(PASSWORD)
-        page.get_by_role("button", name="Log in").click()
-        expect(page).to_have_url(demo_site.url + "/admin/")
-        expect(page.locator("#user-tools strong")).to_have_text(username)
-        return page
-
-    return log_in
-
-
-def serve_media(page, base_url):
-    """Serve uploads from MEDIA_ROOT, as the web server in front of Django does in production
-    (the live server, like any DEBUG=False site, leaves /media/ to it)."""
-    media_root = Path(settings.MEDIA_ROOT).resolve()
-
-    def handle(route):
-        relative = route.request.url.removeprefix(base_url + settings.MEDIA_URL).split("?")[0]
-        path = (media_root / relative).resolve()
-        if not path.is_relative_to(media_root) or not path.is_file():
-            route.fulfill(status=404, body="not found")
-            return
-        content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-        route.fulfill(status=200, body=path.read_bytes(), content_type=content_type)
-
-    page.route(base_url + settings.MEDIA_URL + "**", handle)
 
 
 def make_photo(path):

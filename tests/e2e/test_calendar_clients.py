@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from events.models import BEIJING
+from lifevalley.timezones import BEIJING
 
 HERE = Path(__file__).parent
 ICAL_JS = HERE / "node_modules" / "ical.js"

@@ -9,7 +9,6 @@ from django.test import Client
 from playwright.sync_api import expect
 
 from events.models import Event
-from tests.e2e.test_back_office import staff  # noqa: F401 - the fixture
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 SHOTS = Path(os.environ.get("SCREENSHOT_DIR", "")) if os.environ.get("SCREENSHOT_DIR") else None
@@ -25,7 +24,7 @@ def shoot(page, name):
     page.set_viewport_size({"width": 1366, "height": 900})
 
 
-def test_editor_change_waits_for_the_publisher_then_goes_live(staff, demo_site):  # noqa: F811
+def test_editor_change_waits_for_the_publisher_then_goes_live(staff, demo_site):
     event = Event.objects.published().order_by("pk").first()
     old_title = event.title
     visitor = Client()

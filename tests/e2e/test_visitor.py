@@ -9,8 +9,8 @@ from playwright.sync_api import expect
 
 from directory.models import Organisation
 from events.models import Event
+from lifevalley.timezones import BEIJING
 
-BEIJING = zoneinfo.ZoneInfo("Asia/Shanghai")
 LONDON = zoneinfo.ZoneInfo("Europe/London")
 
 

@@ -7,7 +7,8 @@ import icalendar
 import pytest
 from django.urls import reverse
 
-from events.models import BEIJING, Event
+from events.models import Event
+from lifevalley.timezones import BEIJING
 from tests.admin_forms import change_form_payload
 
 pytestmark = pytest.mark.django_db

@@ -9,7 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from events.changes import change_text
-from events.models import BEIJING, Event, EventChange
+from events.models import Event, EventChange
+from lifevalley.timezones import BEIJING
 from tests.admin_forms import change_form_payload
 
 pytestmark = pytest.mark.django_db

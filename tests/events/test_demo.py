@@ -6,8 +6,9 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from directory.models import Organisation
-from events.models import BEIJING, Event
+from events.models import Event
 from events.services import generate_events
+from lifevalley.timezones import BEIJING
 
 pytestmark = pytest.mark.django_db
 

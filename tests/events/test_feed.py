@@ -9,8 +9,9 @@ from django.utils import timezone
 from django.utils.http import http_date, parse_http_date
 
 from directory.models import Organisation
-from events import ical
-from events.models import BEIJING, Event, FeedState, Venue
+from events import ical, limits
+from events.models import Event, FeedState, Venue
+from lifevalley.timezones import BEIJING
 from zones.models import Zone
 
 pytestmark = pytest.mark.django_db
@@ -167,7 +168,7 @@ def test_feed_window_keeps_90_days_of_past_and_cancelled_events(client, make_eve
 
 def test_feed_caps_the_number_of_events(client, make_event, monkeypatch):
     events = [make_event(starts_at=beijing(2040, 1, day, 9)) for day in (3, 1, 2)]
-    monkeypatch.setattr(ical, "FEED_MAX_EVENTS", 2)
+    monkeypatch.setattr(limits, "FEED_MAX_EVENTS", 2)
     assert uids(client.get(FEED)) == [events[1].uid, events[2].uid]
 
 
@@ -459,7 +460,7 @@ def test_whole_feed_ends_when_an_event_is_published_by_the_clock(clock, client, 
 
 
 def test_whole_feed_ends_when_an_event_leaves_the_past_window(clock, client, make_event):
-    ended = clock.now.replace(microsecond=0) - ical.FEED_PAST_WINDOW + datetime.timedelta(
+    ended = clock.now.replace(microsecond=0) - limits.FEED_PAST_WINDOW + datetime.timedelta(
         minutes=5)
     old = make_event(title="Old forum", starts_at=ended - datetime.timedelta(hours=2),
                      ends_at=ended)

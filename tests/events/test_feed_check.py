@@ -6,7 +6,7 @@ import pytest
 from django.core.cache import cache
 from django.urls import reverse
 
-from events import ical
+from events import ical, limits
 
 pytestmark = pytest.mark.django_db
 
@@ -44,7 +44,7 @@ def test_feed_check_counts_each_feed(editor_client, make_event, make_zone, make_
 def test_feed_check_warns_near_the_cap(editor_client, make_event, monkeypatch):
     make_event()
     whole = editor_client.get(reverse("events:feed")).content
-    monkeypatch.setattr(ical, "FEED_MAX_BYTES", int(len(whole) / 0.9))
+    monkeypatch.setattr(limits, "FEED_MAX_BYTES", int(len(whole) / 0.9))
     cache.clear()  # the whole feed was cached under the old cap
     html = editor_client.get(URL).content.decode()
     assert "nearly full" in rows(html)["All events"][2]

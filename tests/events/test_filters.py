@@ -4,7 +4,8 @@ import pytest
 from django.utils import timezone
 
 from events.filters import EventFilter
-from events.models import BEIJING, Event
+from events.models import Event
+from lifevalley.timezones import BEIJING
 
 pytestmark = pytest.mark.django_db
 

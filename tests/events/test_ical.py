@@ -4,8 +4,9 @@ import icalendar
 import pytest
 from django.urls import reverse
 
-from events import ical
-from events.models import BEIJING, Event
+from events import ical, limits
+from events.models import Event
+from lifevalley.timezones import BEIJING
 
 pytestmark = pytest.mark.django_db
 
@@ -204,7 +205,7 @@ def test_feed_is_cut_to_the_byte_budget(client, settings, make_event, monkeypatc
     events = [make_event(description="x" * 250) for _ in range(30)]
     whole = subscription_feed(client, settings)
     assert len(parse(whole).walk("VEVENT")) == 30
-    monkeypatch.setattr(ical, "FEED_MAX_BYTES", len(whole) // 2)
+    monkeypatch.setattr(limits, "FEED_MAX_BYTES", len(whole) // 2)
     cut = subscription_feed(client, settings)
     kept = [str(e["UID"]) for e in parse(cut).walk("VEVENT")]
     assert len(cut) <= len(whole) // 2

@@ -5,7 +5,8 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from events.models import BEIJING, Event, FeedState
+from events.models import Event, FeedState
+from lifevalley.timezones import BEIJING
 
 pytestmark = pytest.mark.django_db
 

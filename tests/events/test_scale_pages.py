@@ -12,8 +12,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from events.filters import ORGANISER_SUGGESTIONS
-from events.models import BEIJING, Event
+from events.models import Event
 from events.views import DAY_CELL_LIMIT
+from lifevalley.timezones import BEIJING
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from PIL import Image, ImageDraw
 
-from events import ical
+from events import limits
 from lifevalley.observability import FEED_BUILDS
 
 pytestmark = pytest.mark.django_db
@@ -118,7 +118,7 @@ def test_builder_warns_near_the_cap(client, make_event, monkeypatch):
     for _ in range(3):
         make_event()
     full = len(feed_of(client, "").content)
-    monkeypatch.setattr(ical, "FEED_MAX_BYTES", int(full / 0.9))
+    monkeypatch.setattr(limits, "FEED_MAX_BYTES", int(full / 0.9))
     cache.clear()  # the whole feed was cached under the old cap
     feed_of(client, "")  # fetched by a calendar app: its size is known from then on
     html = client.get(reverse("events:list")).content.decode()
@@ -131,7 +131,7 @@ def test_builder_says_what_the_cap_leaves_out(client, make_event, monkeypatch):
     whole = feed_of(client, "").content
     # Room for the envelope and the first two events: the two farthest are left out.
     third = [m.start() for m in re.finditer(b"BEGIN:VEVENT", whole)][2]
-    monkeypatch.setattr(ical, "FEED_MAX_BYTES", third + len(b"END:VCALENDAR\r\n"))
+    monkeypatch.setattr(limits, "FEED_MAX_BYTES", third + len(b"END:VCALENDAR\r\n"))
     cache.clear()  # the whole feed was cached under the old cap
     feed_of(client, "")
     response = client.get(reverse("events:list"))
@@ -150,7 +150,7 @@ def test_the_count_cap_counts_what_is_left_out_of_the_whole_window(client, clock
     ended = make_event(starts_at=clock.now - datetime.timedelta(days=10),
                        ends_at=clock.now - datetime.timedelta(days=10, hours=-2))
     upcoming = [make_event() for _ in range(3)]
-    monkeypatch.setattr(ical, "FEED_MAX_EVENTS", 2)
+    monkeypatch.setattr(limits, "FEED_MAX_EVENTS", 2)
     feed = icalendar.Calendar.from_ical(feed_of(client, "").content).walk("VEVENT")
     assert [str(v["UID"]) for v in feed] == [ended.uid, upcoming[0].uid]
 

@@ -7,7 +7,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from events.models import BEIJING, Event
+from events.models import Event
+from lifevalley.timezones import BEIJING
 
 pytestmark = pytest.mark.django_db
 

@@ -8,8 +8,8 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from events.models import BEIJING
 from lifevalley.admin_display import when_text
+from lifevalley.timezones import BEIJING
 from tests.admin_forms import change_form_payload
 
 pytestmark = pytest.mark.django_db

@@ -10,6 +10,7 @@ from django.utils import timezone
 from lifevalley import history
 from lifevalley.review.models import PendingChange
 from tests.admin_forms import change_form_payload
+from tests.csv_import import import_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -92,11 +93,10 @@ def test_proposal_rejection_and_approval_are_in_the_history(editor_client, publi
 
 def test_csv_import_is_recorded(publisher_client, make_organisation):
     from directory.csv_io import export_values
-    from tests.lifevalley.test_review import import_as
 
     organisation = make_organisation(name="Huaxin Bio", slug="huaxin-bio")
     row = export_values(organisation) | {"name": "Huaxin Pharma"}
-    import_as(publisher_client, [row])
+    import_rows(publisher_client, [row])
     latest = entries(publisher_client, organisation)[0]
     assert (latest.what, latest.who) == ("CSV import", "publisher")
     assert ("Name [en]", "Huaxin Bio", "Huaxin Pharma") in diffs(latest)

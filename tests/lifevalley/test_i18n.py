@@ -18,8 +18,9 @@ from django.core.management import call_command
 from django.utils import formats, translation
 
 from directory.models import Organisation
-from events.models import BEIJING, Event, EventCategory
+from events.models import Event, EventCategory
 from lifevalley.models import Sector
+from lifevalley.timezones import BEIJING
 from zones.models import Zone
 
 LOCALE_DIR = django_settings.BASE_DIR / "lifevalley" / "locale" / "zh_Hans" / "LC_MESSAGES"

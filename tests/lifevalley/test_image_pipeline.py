@@ -11,8 +11,7 @@ from django.urls import reverse
 from PIL import Image
 
 from directory.models import Organisation
-from tests.admin_forms import zone_form
-from tests.directory.test_admin import add_form
+from tests.admin_forms import organisation_add_form, zone_form
 from zones.models import Zone
 
 pytestmark = pytest.mark.django_db
@@ -189,7 +188,7 @@ def test_logos_with_one_file_stem_keep_their_own_renditions(
     # An Editor's draft with a logo of the same name, uploaded through the admin.
     editor_client.post(
         reverse("admin:directory_organisation_add"),
-        add_form(
+        organisation_add_form(
             editor_client,
             logo=SimpleUploadedFile("beigene.gif", image_bytes("GIF", (220, 0, 0))),
             logo_alt_en="Someone else's logo",

@@ -22,11 +22,13 @@ from django.utils import timezone
 from django.views.decorators.cache import cache_control, never_cache
 
 from directory.models import Organisation
-from events.models import BEIJING, EventCategory, Speaker, Venue
+from event_sources.models import EventSource, SourceRun
+from events.models import EventCategory, Speaker, Venue
 from lifevalley import page_cache as page_cache_module
 from lifevalley.models import KeyFigure, ParkProfile, Sector
+from lifevalley.timezones import BEIJING
 from tests.admin_forms import zone_form
-from tests.directory.test_import_export import confirm, csv_bytes, upload
+from tests.csv_import import confirm, csv_bytes, upload
 from zones.models import Project
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("page_cache")]
@@ -229,6 +231,18 @@ def test_bulk_write_without_signals_shows_on_the_next_request(park, write):
     write()
     response = visitor().get("/directory/")
     assert "Updated In Bulk" in text(response)
+
+
+def test_a_calendar_source_and_its_sync_reports_leave_the_cached_pages(park, make_event_category):
+    """event_sources is staff content but never shown: its writes keep the page version."""
+    category = make_event_category()
+    visitor().get("/events/")
+    assert served(visitor().get("/events/")) == "hit"
+    source = EventSource.objects.create(
+        name="Institute seminars", url="https://calendar.example/seminars.ics", category=category
+    )
+    SourceRun.objects.create(source=source, fetched_bytes=1200, new=1)
+    assert served(visitor().get("/events/")) == "hit"
 
 
 # Through the admin ------------------------------------------------------------------------------

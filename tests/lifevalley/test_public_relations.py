@@ -25,7 +25,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from directory.models import Organisation
-from events.models import BEIJING, Event
+from events.models import Event
+from lifevalley.timezones import BEIJING
 from zones.models import Zone
 
 pytestmark = pytest.mark.django_db

@@ -1,23 +1,20 @@
 """Editors propose, Publishers publish: every route an Editor changes a published object by
 keeps the public on the published version until a Publisher publishes the change."""
 
-import csv
 import datetime
-import io
 
 import icalendar
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from directory.csv_io import COLUMN_NAMES
 from directory.models import Organisation
 from events.models import Event
 from lifevalley.review.models import PendingChange
 from tests.admin_forms import change_form_payload
 from tests.conftest import next_week_at
+from tests.csv_import import import_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -187,19 +184,6 @@ def test_editor_speakers_inline_change_waits_for_review(editor_client, publisher
     assert sorted(event.speakers.values_list("name", flat=True)) == ["Li Na", "Zhang San"]
 
 
-def import_as(client, rows):
-    output = io.StringIO()
-    writer = csv.DictWriter(output, fieldnames=COLUMN_NAMES)
-    writer.writeheader()
-    for row in rows:
-        writer.writerow({column: row.get(column, "") for column in COLUMN_NAMES})
-    upload = SimpleUploadedFile("organisations.csv", output.getvalue().encode(), "text/csv")
-    url = reverse("admin:directory_organisation_import")
-    preview = client.post(url, {"file": upload})
-    token = preview.context["confirm_form"].initial["token"]
-    return client.post(url, {"token": token})
-
-
 def test_editor_csv_import_renaming_a_published_organisation_waits(
     editor_client, publisher_browser, make_organisation
 ):
@@ -211,7 +195,7 @@ def test_editor_csv_import_renaming_a_published_organisation_waits(
     rows[0]["name"], rows[1]["name"] = "Huaxin Pharma", "Draft Pharma"
     visitor = Client()
     page = visitor.get(published.get_absolute_url()).content.decode()
-    assert import_as(editor_client, rows).status_code == 302
+    assert import_rows(editor_client, rows).status_code == 302
 
     assert dict(Organisation.objects.values_list("slug", "name")) == {
         "huaxin-bio": "Huaxin Bio", "draft-bio": "Draft Pharma"}

@@ -20,6 +20,9 @@ def test_setup_roles_is_idempotent_and_separates_publishing():
     assert not {c for c in editors if c.startswith(("publish_", "delete_"))}
     assert {"publish_zone", "delete_zone", "publish_keyfigure", "delete_organisation"} <= publishers
     assert editors < publishers
+    # The calendars events are imported from are staff content too (lifevalley/content_apps.py).
+    assert {"add_eventsource", "change_eventsource", "view_sourcerun"} <= editors
+    assert {"delete_eventsource"} <= publishers
     assert Group.objects.filter(name__in=["Editors", "Publishers"]).count() == 2
 
 

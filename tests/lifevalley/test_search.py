@@ -5,8 +5,8 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import translation
 
-from events.models import BEIJING
 from lifevalley.search import clean_query, suggest_spelling
+from lifevalley.timezones import BEIJING
 from zones.models import Zone
 
 pytestmark = pytest.mark.django_db

@@ -12,7 +12,7 @@ from django.template import Context, Template
 from django.urls import reverse
 from django.utils import translation
 
-from events.models import BEIJING
+from lifevalley.timezones import BEIJING
 
 pytestmark = pytest.mark.django_db
 
