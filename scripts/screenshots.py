@@ -13,7 +13,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.e2e.conftest import CHROMIUM, CHROMIUM_FLAGS  # noqa: E402
+from tests.e2e.chromium import CHROMIUM, CHROMIUM_FLAGS  # noqa: E402
 from tests.e2e.showcase import WIDTHS, showcase_urls  # noqa: E402
 
 

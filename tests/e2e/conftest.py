@@ -6,7 +6,6 @@ except under CI, where a missing browser is an error rather than a silent skip.
 
 import mimetypes
 import os
-import shutil
 from pathlib import Path
 
 import pytest
@@ -15,18 +14,9 @@ from django.core.management import call_command
 from playwright.sync_api import expect
 
 from lifevalley.roles import create_staff_groups
+from tests.e2e.chromium import CHROMIUM, CHROMIUM_FLAGS
 
-CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 AXE_SCRIPT = Path(__file__).parent / "node_modules" / "axe-core" / "axe.min.js"
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
 
 
 def pytest_collection_modifyitems(config, items):
