@@ -11,7 +11,7 @@ from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 from events import ical, recurrence
 from events.changes import change_text
 from events.feed_check import check_feeds
-from events.forms import PREVIEW_BUTTON, EventAdminForm
+from events.forms import DAY_FIELDS, PREVIEW_BUTTON, DateOptionalTimeField, EventAdminForm
 from events.models import (
     Event,
     EventCategory,
@@ -107,6 +107,11 @@ class EventAdmin(ImagePreviewMixin, PublishableAdmin, TranslationAdmin):
                                   "classes": ("collapse",)}),
         PublishableAdmin.publication_fieldset,
     )
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name in DAY_FIELDS:
+            kwargs["form_class"] = DateOptionalTimeField  # an all-day event gives dates only
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     @admin.display(description=_("starts"), ordering="starts_at")
     def when(self, obj):

@@ -150,8 +150,10 @@ def field_label(model, name):
         return name
 
 
-def display(model, name, value):
-    """A stored value as staff read it: names for relations, labels for choices."""
+def display(model, name, value, values=None):
+    """A stored value as staff read it: names for relations, labels for choices. ``values``
+    are the other stored fields beside it, for a model whose moments read by them (an
+    all-day event's dates show without "00:00"): see ``moment_format``."""
     try:
         model_field = model._meta.get_field(name)
     except FieldDoesNotExist:
@@ -172,10 +174,22 @@ def display(model, name, value):
     if isinstance(value, bool):
         return gettext("yes") if value else gettext("no")
     if isinstance(value, datetime.datetime):
-        return formats.date_format(timezone.localtime(value), "DATETIME_FORMAT")
+        return formats.date_format(timezone.localtime(value), moment_format(model, name, values))
     if isinstance(value, datetime.date):
         return formats.date_format(value, "DATE_FORMAT")
     return Truncator(str(value)).chars(200)
+
+
+def moment_format(model, name, values):
+    """The date format of a stored moment: the model's own ``moment_format(name, values)``
+    (a classmethod, given the version's other fields) says when it is not date and time."""
+    chosen = getattr(model, "moment_format", None)
+    return (chosen(name, values or {}) if chosen else None) or "DATETIME_FORMAT"
+
+
+def stored_values(obj):
+    """An object's fields as a version holds them (the context ``display`` reads)."""
+    return {f.name: f.value_from_object(obj) for f in obj._meta.concrete_fields}
 
 
 @dataclass
@@ -185,13 +199,15 @@ class Change:
     after: str
 
 
-def compare(model, before, after, names=None):
-    """Field by field, what differs between two dicts of stored values."""
+def compare(model, before, after, names=None, base=None):
+    """Field by field, what differs between two dicts of stored values (each read with the
+    fields of ``base`` it does not hold itself)."""
     skip = translated_originals(model) | NOT_COMPARED
     names = names or [n for n in after if n not in skip]
+    before_values, after_values = {**(base or {}), **before}, {**(base or {}), **after}
     return [
-        Change(field_label(model, name), display(model, name, before.get(name)),
-               display(model, name, after.get(name)))
+        Change(field_label(model, name), display(model, name, before.get(name), before_values),
+               display(model, name, after.get(name), after_values))
         for name in names
         if name in after and _normal(before.get(name)) != _normal(after.get(name))
     ]
@@ -260,7 +276,7 @@ def entries(obj, now=None):
         previous = version
     result.extend(_scheduled(model, versions, now))
     for pending in PendingChange.objects.for_object(obj).select_related("author", "reviewer"):
-        result.extend(_pending_entries(model, pending))
+        result.extend(_pending_entries(model, pending, stored_values(obj)))
     if result:
         latest = max((e for e in result if e.version), key=lambda e: e.version.pk, default=None)
         if latest is not None:
@@ -342,8 +358,9 @@ def _scheduled(model, versions, now):
     return found
 
 
-def _pending_entries(model, pending):
-    proposed = compare(model, pending.before.get("fields", {}), pending.changes["fields"]) + \
+def _pending_entries(model, pending, base):
+    proposed = compare(model, pending.before.get("fields", {}), pending.changes["fields"],
+                       base=base) + \
         compare(model, pending.before.get("m2m", {}), pending.changes["m2m"])
     for inline in pending.changes.get("inlines", []):
         row_model = apps.get_model(inline["model"])
