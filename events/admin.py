@@ -25,13 +25,13 @@ from lifevalley import history
 from lifevalley.admin import BackOfficeAdminMixin, ImagePreviewMixin, PublishableAdmin
 from lifevalley.admin_display import moment_text, when_text
 from lifevalley.review import changes as review
-from lifevalley.review.workflow import review_waiting_message
+from lifevalley.review.workflow import HistoryMixin, review_waiting_message
 
 PREVIEW_SHOWN = 10
 
 
 @admin.register(EventCategory)
-class EventCategoryAdmin(BackOfficeAdminMixin, TranslationAdmin):
+class EventCategoryAdmin(BackOfficeAdminMixin, HistoryMixin, TranslationAdmin):
     list_display = ("name", "slug", "order")
     list_editable = ("order",)
     search_fields = ("name_en", "name_zh_hans")
@@ -39,7 +39,7 @@ class EventCategoryAdmin(BackOfficeAdminMixin, TranslationAdmin):
 
 
 @admin.register(Venue)
-class VenueAdmin(BackOfficeAdminMixin, TranslationAdmin):
+class VenueAdmin(BackOfficeAdminMixin, HistoryMixin, TranslationAdmin):
     list_display = ("name", "address")
     search_fields = ("name_en", "name_zh_hans", "address_en")
 

@@ -27,7 +27,7 @@ from modeltranslation.translator import NotRegistered, translator
 from lifevalley import history
 from lifevalley.admin_display import figure_text
 from lifevalley.models import KeyFigure, ParkProfile, Sector
-from lifevalley.review.workflow import ReviewedChangesMixin
+from lifevalley.review.workflow import HistoryMixin, ReviewedChangesMixin
 
 PUBLICATION_FIELDS = ("is_published", "publish_from", "publish_until")
 
@@ -499,7 +499,7 @@ class BackOfficeAccessFailureLogAdmin(AuditLogAdminMixin, AccessFailureLogAdmin)
 
 
 @admin.register(Sector)
-class SectorAdmin(BackOfficeAdminMixin, TranslationAdmin):
+class SectorAdmin(BackOfficeAdminMixin, HistoryMixin, TranslationAdmin):
     list_display = ("name", "slug", "order")
     list_editable = ("order",)
     search_fields = ("name_en", "name_zh_hans", "slug")

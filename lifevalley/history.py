@@ -25,6 +25,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core import serializers
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
+from django.db.models.signals import pre_save
 from django.utils import formats, timezone
 from django.utils.text import Truncator, capfirst
 from django.utils.translation import gettext
@@ -72,6 +73,15 @@ def set_route(route):
         reversion.set_comment(route)
 
 
+def register_versioned(model, follow=()):
+    """Keep the versions of ``model``, with the rows its ``follow`` names (the inline rows its
+    form edits with it: a version holds them and a restore brings them back). Each app calls
+    it from its AppConfig.ready() for its own models."""
+    if not reversion.is_registered(model):
+        reversion.register(model, follow=follow)
+    pre_save.connect(keep_baseline, sender=model, dispatch_uid=f"history:{model._meta.label}")
+
+
 def add(obj):
     """Put ``obj`` (and the rows it follows) into the current revision, as it is now: for
     writes that send no signal (bulk UPDATE) and after inline rows changed."""
@@ -101,8 +111,11 @@ def keep_baselines(queryset):
                    .prefetch_related(*many))
     if not missing:
         return
+    # Before the change that asks for it (a model without ``updated_at``: just before).
+    latest = reversion.get_date_created() if reversion.is_active() else timezone.now()
     revision = Revision.objects.create(
-        date_created=min(getattr(o, "updated_at", None) or timezone.now() for o in missing),
+        date_created=min(min(getattr(o, "updated_at", None) or latest for o in missing),
+                         latest - datetime.timedelta(microseconds=1)),
         comment="baseline",
     )
     rows = []
