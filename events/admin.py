@@ -80,7 +80,7 @@ class EventAdmin(ImagePreviewMixin, PublishableAdmin, TranslationAdmin):
     date_hierarchy = "starts_at"
     prepopulated_fields = {"slug": ("title",)}
     autocomplete_fields = ("organisers", "parent", "venue", "zone")
-    readonly_fields = ("uid", "sequence", "series_ends_at", "published_at", "image_preview",
+    readonly_fields = ("uid", "sequence", "series_end", "published_at", "image_preview",
                        "next_dates", "recurrence_rule")
     inlines = [SpeakerInline]
     actions = ["publish_selected", "unpublish_selected", "cancel_selected", "duplicate_selected"]
@@ -97,7 +97,7 @@ class EventAdmin(ImagePreviewMixin, PublishableAdmin, TranslationAdmin):
             {
                 "fields": ("repeat", "repeat_interval", "repeat_weekdays", "repeat_week_of_month",
                            "repeat_end", "repeat_until", "repeat_count", "exception_dates",
-                           "next_dates", "recurrence_rule", "series_ends_at"),
+                           "next_dates", "recurrence_rule", "series_end"),
             },
         ),
         (_("Where and who"), {"fields": ("venue", "zone", "organisers", "parent",
@@ -116,6 +116,13 @@ class EventAdmin(ImagePreviewMixin, PublishableAdmin, TranslationAdmin):
     @admin.display(description=_("starts"), ordering="starts_at")
     def when(self, obj):
         return when_text(obj)
+
+    @admin.display(description=_("series ends"))
+    def series_end(self, obj):
+        """The last occurrence's end, a date alone for an all-day event."""
+        if obj.series_ends_at is None:
+            return "—"
+        return moment_text(obj.series_ends_at, all_day=obj.is_all_day)
 
     @admin.display(description=_("next dates"))
     def next_dates(self, obj):

@@ -76,6 +76,11 @@ class EventAdminForm(EditVersionModelForm):
     # The rule is not a form field (it is shown read-only), but this form writes it.
     extra_written_fields = ("recurrence_rule",)
 
+    class Meta:
+        # The admin's read-only "series ends", a date alone for an all-day event.
+        help_texts = {"series_end": _("End of the last occurrence; empty for a series "
+                                      "without an end.")}
+
     class Media:
         js = ["js/admin-all-day.js"]  # hides the time boxes while "all day" is ticked
 

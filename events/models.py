@@ -505,10 +505,10 @@ class Event(ImageAltMixin, PublishableModel):
 
     @classmethod
     def moment_format(cls, name, values):
-        """How the back office writes the stored start or end of a version whose other fields
-        are ``values``: only the month, or only the date of an all-day event (None: date
-        and time). Read by the history and the review pages."""
-        if name not in ("starts_at", "ends_at"):
+        """How the back office writes the stored start or end (of the event or its series) of
+        a version whose other fields are ``values``: only the month, or only the date of an
+        all-day event (None: date and time). Read by the history and the review pages."""
+        if name not in ("starts_at", "ends_at", "series_ends_at"):
             return None
         if values.get("date_precision") == cls.DatePrecision.MONTH:
             return "YEAR_MONTH_FORMAT"

@@ -107,5 +107,9 @@ def test_list_and_history_show_all_day_dates_without_midnight(admin_client, make
     changes = [(str(c.label), c.before, c.after) for c in entry.changes]
     assert ("Starts", "18 May 2030", "20 May 2030") in changes
     assert ("Ends", "18 May 2030", "21 May 2030") in changes
+    assert ("Series ends", "18 May 2030", "21 May 2030") in changes
+    form = admin_client.get(change_url(event)).content.decode()
+    assert re.search(r"<label>Series ends:</label>\s*<div class=\"readonly\">21 May 2030</div>",
+                     form)
     history = admin_client.get(history_url(event)).content.decode()
     assert "<del>18 May 2030</del></td><td><ins>20 May 2030</ins>" in history
