@@ -66,7 +66,8 @@ def test_the_header_switch_changes_the_language_and_stays_on_the_page(admin_clie
                        r'(.*?)</form>', html, re.S)
     assert switch.group(1) == SET_LANGUAGE
     assert f'name="next" value="{event_url}"' in switch.group(2)
-    assert '<strong lang="en" aria-current="true">English</strong>' in switch.group(2)
+    assert '<span class="lv-current-language" lang="en" aria-current="true">English</span>' \
+        in switch.group(2)
     assert 'name="language" value="zh-hans" lang="zh-hans">简体中文</button>' in switch.group(2)
 
     response = choose(admin_client, "zh-hans", event_url)
