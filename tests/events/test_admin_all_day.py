@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 
 from events.models import BEIJING, Event
+from lifevalley.review.models import PendingChange
 from tests.admin_forms import change_form_payload
 
 pytestmark = pytest.mark.django_db
@@ -113,3 +114,29 @@ def test_list_and_history_show_all_day_dates_without_midnight(admin_client, make
                      form)
     history = admin_client.get(history_url(event)).content.decode()
     assert "<del>18 May 2030</del></td><td><ins>20 May 2030</ins>" in history
+
+
+def test_an_editors_new_dates_for_a_published_all_day_event_wait_as_dates(
+        editor_client, publisher, make_event):
+    event = make_event(title="Open Day", is_all_day=True, is_published=True,
+                       starts_at=datetime.datetime(2030, 5, 18, tzinfo=BEIJING),
+                       ends_at=datetime.datetime(2030, 5, 18, 23, 59, 59, tzinfo=BEIJING))
+    response = editor_client.post(change_url(event), change_form_payload(
+        editor_client, change_url(event), starts_at_0="2030-05-25", starts_at_1="",
+        ends_at_0="2030-05-26", ends_at_1=""))
+    assert response.status_code == 302, response.content.decode()[:3000]
+    event.refresh_from_db()
+    assert event.starts_at == datetime.datetime(2030, 5, 18, tzinfo=BEIJING)  # still live
+
+    pending = PendingChange.objects.waiting().get()
+    editor_client.force_login(publisher)
+    page = editor_client.get(reverse("admin:review_pendingchange_change", args=[pending.pk]))
+    rows = [(str(label), now, proposed) for label, now, proposed, _then in page.context["rows"]]
+    assert rows == [("Starts", "18 May 2030", "25 May 2030"),
+                    ("Ends", "18 May 2030", "26 May 2030")]
+    editor_client.post(reverse("admin:review_pendingchange_change", args=[pending.pk]),
+                       {"_publish": "1"})
+    event.refresh_from_db()
+    assert (event.starts_at, event.ends_at) == (
+        datetime.datetime(2030, 5, 25, tzinfo=BEIJING),
+        datetime.datetime(2030, 5, 26, 23, 59, 59, tzinfo=BEIJING))
