@@ -1,9 +1,13 @@
 """The taxonomy and the places have a history too: sectors, event categories and venues."""
 
 import pytest
+import reversion
+from django.apps import apps
+from django.contrib import admin
 from django.test import Client
 from django.urls import reverse
 
+from lifevalley.review.workflow import HistoryMixin
 from tests.admin_forms import change_form_payload
 
 pytestmark = pytest.mark.django_db
@@ -77,3 +81,14 @@ def test_a_restored_venue_is_back_and_its_events_move_with_it(
     assert latest.what == "Earlier version restored"
     assert diffs(latest) == [("Name [en]", "Innovation Centre", "Innovation Hall"),
                              ("Address [en]", "Building 9", "Building 3")]
+
+
+def test_every_admin_with_a_history_page_has_its_model_versioned():
+    """Each app registers its own models (register_versioned in its AppConfig.ready())."""
+    with_history = {model._meta.label for model, model_admin in admin.site._registry.items()
+                    if isinstance(model_admin, HistoryMixin)}
+    assert {"lifevalley.Sector", "events.Venue", "events.EventCategory", "events.Event",
+            "zones.Zone", "directory.Organisation", "space.SpaceOffer"} <= with_history
+    unversioned = {label for label in with_history
+                   if not reversion.is_registered(apps.get_model(label))}
+    assert unversioned == set()
