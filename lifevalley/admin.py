@@ -306,8 +306,9 @@ class OptimisticLockMixin:
             value = field.value_from_object(stored)
             if isinstance(value, bool):
                 value = gettext("yes") if value else gettext("no")
-            elif isinstance(value, datetime.datetime):
-                value = formats.localize(timezone.localtime(value))
+            elif isinstance(value, datetime.datetime):  # an all-day event's: a date alone
+                value = formats.date_format(timezone.localtime(value), history.moment_format(
+                    type(stored), name, history.stored_values(stored)))
             elif value is not None and not isinstance(value, str):
                 value = formats.localize(value)
             value = str(value if value is not None else "")

@@ -140,3 +140,18 @@ def test_an_editors_new_dates_for_a_published_all_day_event_wait_as_dates(
     assert (event.starts_at, event.ends_at) == (
         datetime.datetime(2030, 5, 25, tzinfo=BEIJING),
         datetime.datetime(2030, 5, 26, 23, 59, 59, tzinfo=BEIJING))
+
+
+def test_a_stale_form_names_the_new_dates_of_an_all_day_event_without_times(
+        admin_client, make_event):
+    event = make_event(is_all_day=True,
+                       starts_at=datetime.datetime(2030, 5, 18, tzinfo=BEIJING),
+                       ends_at=datetime.datetime(2030, 5, 18, 23, 59, 59, tzinfo=BEIJING))
+    first = change_form_payload(admin_client, change_url(event), starts_at_0="2030-05-20",
+                                ends_at_0="2030-05-20")
+    stale = change_form_payload(admin_client, change_url(event), summary_en="Bring a hat")
+    assert admin_client.post(change_url(event), first).status_code == 302
+    response = admin_client.post(change_url(event), stale)
+    error = response.context["adminform"].form.non_field_errors()[0]
+    assert "<li>Starts: <q>20 May 2030</q></li>" in error
+    assert "<li>Ends: <q>20 May 2030</q></li>" in error
