@@ -90,3 +90,12 @@ def test_the_public_site_keeps_its_language_from_the_path(client, make_zone):
     assert html_lang(client.get("/")) == "en"
     assert html_lang(client.get("/zh-hans/")) == "zh-hans"
     assert html_lang(client.get("/zones/", headers={"accept-language": "zh-CN"})) == "en"
+
+
+@pytest.mark.parametrize("cookie", ["fr", "x" * 300, "de-AT"])
+def test_a_language_the_site_does_not_have_leaves_the_admin_in_english(admin_client, cookie):
+    admin_client.cookies[settings.LANGUAGE_COOKIE_NAME] = cookie
+    index = admin_client.get(INDEX)
+    assert (index.status_code, html_lang(index)) == (200, "en")
+    assert choose(admin_client, "tlh").status_code == 302  # Django's view ignores it
+    assert html_lang(admin_client.get(INDEX)) == "en"
