@@ -19,7 +19,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import formats, timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator, capfirst
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext, gettext_noop, ngettext
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 from modeltranslation.translator import NotRegistered, translator
@@ -470,6 +470,26 @@ class BackOfficeUserAdmin(BackOfficeAdminMixin, UserAdmin):
 class BackOfficeGroupAdmin(BackOfficeAdminMixin, GroupAdmin):
     pass
 
+
+
+# django-axes ships no Chinese. The texts its admin pages show, listed here so that
+# scripts/messages collects them into lifevalley's catalogue, which Django reads before any
+# app's own: the Chinese admin then names the lock-out records too.
+AXES_TEXTS = (
+    gettext_noop("access attempt"), gettext_noop("access attempts"),
+    gettext_noop("access failure"), gettext_noop("access failures"),
+    gettext_noop("access log"), gettext_noop("access logs"),
+    gettext_noop("Access Attempt"), gettext_noop("Access lock out"),
+    gettext_noop("access attempt expiration"), gettext_noop("access attempt expirations"),
+    gettext_noop("User Agent"), gettext_noop("IP Address"), gettext_noop("HTTP Accept"),
+    gettext_noop("Path"), gettext_noop("Attempt Time"), gettext_noop("Logout Time"),
+    gettext_noop("GET Data"), gettext_noop("POST Data"), gettext_noop("Failed Logins"),
+    gettext_noop("Expires At"),
+    gettext_noop("The time when access attempt expires and is no longer valid."),
+    gettext_noop("Session key hash (sha256)"), gettext_noop("Form Data"),
+    gettext_noop("Meta Data"), gettext_noop("Locked Out"), gettext_noop("Not set"),
+    gettext_noop("Attempt Remaining"), gettext_noop("Clean up expired attempts"),
+)
 
 
 # django-axes' lock-out records are audit logs: viewable, deletable (which unlocks), never

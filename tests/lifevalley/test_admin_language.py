@@ -41,6 +41,7 @@ def test_the_cookie_puts_the_admin_in_chinese(admin_client, make_event):
     html = index.content.decode()
     assert "待处理事项" in html and "Needs attention" not in html  # the project's dashboard
     assert "<title>站点管理 |" in html  # and Django's own strings
+    assert "登录尝试" in html and "Access attempts" not in html  # django-axes has no Chinese
 
     event = make_event()
     html = admin_client.get(reverse("admin:events_event_change", args=[event.pk])).content \
