@@ -4,6 +4,7 @@ at 1,366 px, and back to English."""
 from playwright.sync_api import expect
 
 from events.models import Event
+from tests.e2e.conftest import axe_violations
 from tests.e2e.test_back_office import OVERFLOW
 from tests.e2e.test_security import watched  # noqa: F401 - the fixture
 
@@ -44,6 +45,7 @@ def test_staff_switch_the_admin_to_chinese_and_back(watched, demo_site,  # noqa:
     assert page.evaluate(OVERFLOW) == 0
     assert set(page.evaluate(LINES, "#result_list td.field-status")) == {1}
     assert set(page.evaluate(LINES, "#result_list td.field-category")) == {1}
+    assert axe_violations(page) == []
 
     # The CSV import page, whose column list is one long line of code.
     page.goto(demo_site.url + "/admin/directory/organisation/import/")
