@@ -11,7 +11,7 @@ from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 from events import ical, recurrence
 from events.changes import change_text
 from events.feed_check import check_feeds
-from events.forms import PREVIEW_BUTTON, EventAdminForm
+from events.forms import DAY_FIELDS, PREVIEW_BUTTON, DateOptionalTimeField, EventAdminForm
 from events.models import (
     Event,
     EventCategory,
@@ -25,13 +25,13 @@ from lifevalley import history
 from lifevalley.admin import BackOfficeAdminMixin, ImagePreviewMixin, PublishableAdmin
 from lifevalley.admin_display import moment_text, when_text
 from lifevalley.review import changes as review
-from lifevalley.review.workflow import review_waiting_message
+from lifevalley.review.workflow import HistoryMixin, review_waiting_message
 
 PREVIEW_SHOWN = 10
 
 
 @admin.register(EventCategory)
-class EventCategoryAdmin(BackOfficeAdminMixin, TranslationAdmin):
+class EventCategoryAdmin(BackOfficeAdminMixin, HistoryMixin, TranslationAdmin):
     list_display = ("name", "slug", "order")
     list_editable = ("order",)
     search_fields = ("name_en", "name_zh_hans")
@@ -39,7 +39,7 @@ class EventCategoryAdmin(BackOfficeAdminMixin, TranslationAdmin):
 
 
 @admin.register(Venue)
-class VenueAdmin(BackOfficeAdminMixin, TranslationAdmin):
+class VenueAdmin(BackOfficeAdminMixin, HistoryMixin, TranslationAdmin):
     list_display = ("name", "address")
     search_fields = ("name_en", "name_zh_hans", "address_en")
 
@@ -80,7 +80,7 @@ class EventAdmin(ImagePreviewMixin, PublishableAdmin, TranslationAdmin):
     date_hierarchy = "starts_at"
     prepopulated_fields = {"slug": ("title",)}
     autocomplete_fields = ("organisers", "parent", "venue", "zone")
-    readonly_fields = ("uid", "sequence", "series_ends_at", "published_at", "image_preview",
+    readonly_fields = ("uid", "sequence", "series_end", "published_at", "image_preview",
                        "next_dates", "recurrence_rule")
     inlines = [SpeakerInline]
     actions = ["publish_selected", "unpublish_selected", "cancel_selected", "duplicate_selected"]
@@ -97,7 +97,7 @@ class EventAdmin(ImagePreviewMixin, PublishableAdmin, TranslationAdmin):
             {
                 "fields": ("repeat", "repeat_interval", "repeat_weekdays", "repeat_week_of_month",
                            "repeat_end", "repeat_until", "repeat_count", "exception_dates",
-                           "next_dates", "recurrence_rule", "series_ends_at"),
+                           "next_dates", "recurrence_rule", "series_end"),
             },
         ),
         (_("Where and who"), {"fields": ("venue", "zone", "organisers", "parent",
@@ -108,9 +108,21 @@ class EventAdmin(ImagePreviewMixin, PublishableAdmin, TranslationAdmin):
         PublishableAdmin.publication_fieldset,
     )
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name in DAY_FIELDS:
+            kwargs["form_class"] = DateOptionalTimeField  # an all-day event gives dates only
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
     @admin.display(description=_("starts"), ordering="starts_at")
     def when(self, obj):
         return when_text(obj)
+
+    @admin.display(description=_("series ends"))
+    def series_end(self, obj):
+        """The last occurrence's end, a date alone for an all-day event."""
+        if obj.series_ends_at is None:
+            return "—"
+        return moment_text(obj.series_ends_at, all_day=obj.is_all_day)
 
     @admin.display(description=_("next dates"))
     def next_dates(self, obj):

@@ -1,4 +1,7 @@
-"""The event admin form: repeats chosen in plain words, the RRULE made from them."""
+"""The event admin form: repeats chosen in plain words, the RRULE made from them; all-day
+events given by their dates alone."""
+
+import datetime
 
 from django import forms
 from django.contrib.admin import widgets
@@ -29,6 +32,23 @@ WEEK_OF_MONTH_CHOICES = [
 END_CHOICES = [("", _("Never")), ("until", _("On a date")), ("count", _("After a number of times"))]
 REPEAT_FIELDS = ("repeat", "repeat_interval", "repeat_weekdays", "repeat_week_of_month",
                  "repeat_end", "repeat_until", "repeat_count")
+# The date-and-time fields an all-day event gives by their dates only.
+DAY_FIELDS = ("starts_at", "ends_at")
+
+
+class DateOptionalTimeField(forms.SplitDateTimeField):
+    """A date and a time whose time may be left empty (it then reads as 00:00): an all-day
+    event needs none, and the form says when one is missing for a timed event."""
+
+    def __init__(self, **kwargs):
+        super().__init__(require_all_fields=False, **kwargs)
+        self.fields[1].required = False
+
+    def compress(self, data_list):
+        if data_list and data_list[0] not in self.empty_values and (
+                data_list[1] in self.empty_values):
+            data_list = [data_list[0], datetime.time.min]
+        return super().compress(data_list)
 
 
 class EventAdminForm(EditVersionModelForm):
@@ -56,6 +76,14 @@ class EventAdminForm(EditVersionModelForm):
     # The rule is not a form field (it is shown read-only), but this form writes it.
     extra_written_fields = ("recurrence_rule",)
 
+    class Meta:
+        # The admin's read-only "series ends", a date alone for an all-day event.
+        help_texts = {"series_end": _("End of the last occurrence; empty for a series "
+                                      "without an end.")}
+
+    class Media:
+        js = ["js/admin-all-day.js"]  # hides the time boxes while "all day" is ticked
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.stored_rule = self.instance.recurrence_rule
@@ -71,6 +99,9 @@ class EventAdminForm(EditVersionModelForm):
                 "unless you choose another repeat here.")
         elif self.stored_repeat is not None:
             self.initial.update(_initial_from(self.stored_repeat))
+        if "is_all_day" in self.fields:
+            self.fields["is_all_day"].widget.attrs["data-hides-times"] = " ".join(
+                self[name].auto_id for name in DAY_FIELDS if name in self.fields)
 
     @property
     def wants_preview(self):
@@ -88,11 +119,22 @@ class EventAdminForm(EditVersionModelForm):
 
     def clean(self):
         cleaned_data = super().clean()
+        self._check_times(cleaned_data)
         try:
             self.instance.recurrence_rule = self._rule(cleaned_data)
         except forms.ValidationError as error:
             self.add_error("repeat", error)
         return cleaned_data
+
+    def _check_times(self, data):
+        """A timed event needs its times; an all-day one (or a month-only one) only dates."""
+        month_only = data.get("date_precision") == self.instance.DatePrecision.MONTH
+        if data.get("is_all_day") or month_only:
+            return
+        for name in DAY_FIELDS:
+            given = self[name].data if name in self.fields else None
+            if isinstance(given, (list, tuple)) and given[0] and not given[1]:
+                self.add_error(name, _("Enter a time, or tick “all day”."))
 
     def _rule(self, data):
         kind = data.get("repeat") or ""

@@ -496,6 +496,17 @@ class Event(ImageAltMixin, PublishableModel):
             name: self.__dict__.get(name) for name in self.SEQUENCE_FIELDS
         }
 
+    @classmethod
+    def moment_format(cls, name, values):
+        """How the back office writes the stored start or end (of the event or its series) of
+        a version whose other fields are ``values``: only the month, or only the date of an
+        all-day event (None: date and time). Read by the history and the review pages."""
+        if name not in ("starts_at", "ends_at", "series_ends_at"):
+            return None
+        if values.get("date_precision") == cls.DatePrecision.MONTH:
+            return "YEAR_MONTH_FORMAT"
+        return "DATE_FORMAT" if values.get("is_all_day") else None
+
     # Validation -------------------------------------------------------------------------
 
     def clean(self):
@@ -503,6 +514,7 @@ class Event(ImageAltMixin, PublishableModel):
         errors = {}
         if self.starts_at and self.ends_at and self.ends_at < self.starts_at:
             errors["ends_at"] = _("The event cannot end before it starts.")
+        self.normalise_dates()  # what save() stores, so a form and a review see it
         self.recurrence_rule = normalise_rule(self.recurrence_rule)
         if self.recurrence_rule and self.starts_at:
             try:

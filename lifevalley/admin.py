@@ -19,7 +19,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import formats, timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator, capfirst
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext, gettext_noop, ngettext
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 from modeltranslation.translator import NotRegistered, translator
@@ -27,7 +27,7 @@ from modeltranslation.translator import NotRegistered, translator
 from lifevalley import history
 from lifevalley.admin_display import figure_text
 from lifevalley.models import KeyFigure, ParkProfile, Sector
-from lifevalley.review.workflow import ReviewedChangesMixin
+from lifevalley.review.workflow import HistoryMixin, ReviewedChangesMixin
 
 PUBLICATION_FIELDS = ("is_published", "publish_from", "publish_until")
 
@@ -306,8 +306,9 @@ class OptimisticLockMixin:
             value = field.value_from_object(stored)
             if isinstance(value, bool):
                 value = gettext("yes") if value else gettext("no")
-            elif isinstance(value, datetime.datetime):
-                value = formats.localize(timezone.localtime(value))
+            elif isinstance(value, datetime.datetime):  # an all-day event's: a date alone
+                value = formats.date_format(timezone.localtime(value), history.moment_format(
+                    type(stored), name, history.stored_values(stored)))
             elif value is not None and not isinstance(value, str):
                 value = formats.localize(value)
             value = str(value if value is not None else "")
@@ -471,6 +472,26 @@ class BackOfficeGroupAdmin(BackOfficeAdminMixin, GroupAdmin):
 
 
 
+# django-axes ships no Chinese. The texts its admin pages show, listed here so that
+# scripts/messages collects them into lifevalley's catalogue, which Django reads before any
+# app's own: the Chinese admin then names the lock-out records too.
+AXES_TEXTS = (
+    gettext_noop("access attempt"), gettext_noop("access attempts"),
+    gettext_noop("access failure"), gettext_noop("access failures"),
+    gettext_noop("access log"), gettext_noop("access logs"),
+    gettext_noop("Access Attempt"), gettext_noop("Access lock out"),
+    gettext_noop("access attempt expiration"), gettext_noop("access attempt expirations"),
+    gettext_noop("User Agent"), gettext_noop("IP Address"), gettext_noop("HTTP Accept"),
+    gettext_noop("Path"), gettext_noop("Attempt Time"), gettext_noop("Logout Time"),
+    gettext_noop("GET Data"), gettext_noop("POST Data"), gettext_noop("Failed Logins"),
+    gettext_noop("Expires At"),
+    gettext_noop("The time when access attempt expires and is no longer valid."),
+    gettext_noop("Session key hash (sha256)"), gettext_noop("Form Data"),
+    gettext_noop("Meta Data"), gettext_noop("Locked Out"), gettext_noop("Not set"),
+    gettext_noop("Attempt Remaining"), gettext_noop("Clean up expired attempts"),
+)
+
+
 # django-axes' lock-out records are audit logs: viewable, deletable (which unlocks), never
 # edited, and under the same hostile-query guard as every other list.
 class AuditLogAdminMixin(HostileQueryGuardMixin):
@@ -499,7 +520,7 @@ class BackOfficeAccessFailureLogAdmin(AuditLogAdminMixin, AccessFailureLogAdmin)
 
 
 @admin.register(Sector)
-class SectorAdmin(BackOfficeAdminMixin, TranslationAdmin):
+class SectorAdmin(BackOfficeAdminMixin, HistoryMixin, TranslationAdmin):
     list_display = ("name", "slug", "order")
     list_editable = ("order",)
     search_fields = ("name_en", "name_zh_hans", "slug")

@@ -12,6 +12,7 @@ class LifevalleyConfig(AppConfig):
         from django.utils.module_loading import import_string
 
         from lifevalley import page_cache, search
+        from lifevalley.history import register_versioned
         from lifevalley.observability import instrument_cache_gets
 
         instrument_cache_gets(import_string(settings.CACHES["default"]["BACKEND"]))
@@ -22,3 +23,5 @@ class LifevalleyConfig(AppConfig):
                             dispatch_uid="lifevalley:sqlite-search-triggers")
         post_migrate.connect(search.ensure_sqlite_search_tables, sender=self,
                              dispatch_uid="lifevalley:sqlite-search")
+        for name in ("KeyFigure", "ParkProfile", "Sector"):
+            register_versioned(self.get_model(name))

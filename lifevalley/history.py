@@ -25,6 +25,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core import serializers
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
+from django.db.models.signals import pre_save
 from django.utils import formats, timezone
 from django.utils.text import Truncator, capfirst
 from django.utils.translation import gettext
@@ -74,6 +75,15 @@ def set_route(route):
         reversion.set_comment(route)
 
 
+def register_versioned(model, follow=()):
+    """Keep the versions of ``model``, with the rows its ``follow`` names (the inline rows its
+    form edits with it: a version holds them and a restore brings them back). Each app calls
+    it from its AppConfig.ready() for its own models."""
+    if not reversion.is_registered(model):
+        reversion.register(model, follow=follow)
+    pre_save.connect(keep_baseline, sender=model, dispatch_uid=f"history:{model._meta.label}")
+
+
 def add(obj):
     """Put ``obj`` (and the rows it follows) into the current revision, as it is now: for
     writes that send no signal (bulk UPDATE) and after inline rows changed."""
@@ -103,8 +113,11 @@ def keep_baselines(queryset):
                    .prefetch_related(*many))
     if not missing:
         return
+    # Before the change that asks for it (a model without ``updated_at``: just before).
+    latest = reversion.get_date_created() if reversion.is_active() else timezone.now()
     revision = Revision.objects.create(
-        date_created=min(getattr(o, "updated_at", None) or timezone.now() for o in missing),
+        date_created=min(min(getattr(o, "updated_at", None) or latest for o in missing),
+                         latest - datetime.timedelta(microseconds=1)),
         comment="baseline",
     )
     rows = []
@@ -152,8 +165,10 @@ def field_label(model, name):
         return name
 
 
-def display(model, name, value):
-    """A stored value as staff read it: names for relations, labels for choices."""
+def display(model, name, value, values=None):
+    """A stored value as staff read it: names for relations, labels for choices. ``values``
+    are the other stored fields beside it, for a model whose moments read by them (an
+    all-day event's dates show without "00:00"): see ``moment_format``."""
     try:
         model_field = model._meta.get_field(name)
     except FieldDoesNotExist:
@@ -174,10 +189,22 @@ def display(model, name, value):
     if isinstance(value, bool):
         return gettext("yes") if value else gettext("no")
     if isinstance(value, datetime.datetime):
-        return formats.date_format(timezone.localtime(value), "DATETIME_FORMAT")
+        return formats.date_format(timezone.localtime(value), moment_format(model, name, values))
     if isinstance(value, datetime.date):
         return formats.date_format(value, "DATE_FORMAT")
     return Truncator(str(value)).chars(200)
+
+
+def moment_format(model, name, values):
+    """The date format of a stored moment: the model's own ``moment_format(name, values)``
+    (a classmethod, given the version's other fields) says when it is not date and time."""
+    chosen = getattr(model, "moment_format", None)
+    return (chosen(name, values or {}) if chosen else None) or "DATETIME_FORMAT"
+
+
+def stored_values(obj):
+    """An object's fields as a version holds them (the context ``display`` reads)."""
+    return {f.name: f.value_from_object(obj) for f in obj._meta.concrete_fields}
 
 
 @dataclass
@@ -187,13 +214,15 @@ class Change:
     after: str
 
 
-def compare(model, before, after, names=None):
-    """Field by field, what differs between two dicts of stored values."""
+def compare(model, before, after, names=None, base=None):
+    """Field by field, what differs between two dicts of stored values (each read with the
+    fields of ``base`` it does not hold itself)."""
     skip = translated_originals(model) | NOT_COMPARED
     names = names or [n for n in after if n not in skip]
+    before_values, after_values = {**(base or {}), **before}, {**(base or {}), **after}
     return [
-        Change(field_label(model, name), display(model, name, before.get(name)),
-               display(model, name, after.get(name)))
+        Change(field_label(model, name), display(model, name, before.get(name), before_values),
+               display(model, name, after.get(name), after_values))
         for name in names
         if name in after and _normal(before.get(name)) != _normal(after.get(name))
     ]
@@ -260,7 +289,7 @@ def entries(obj, now=None):
         previous = version
     result.extend(_scheduled(model, versions, now))
     for pending in PendingChange.objects.for_object(obj).select_related("author", "reviewer"):
-        result.extend(_pending_entries(model, pending))
+        result.extend(_pending_entries(model, pending, stored_values(obj)))
     if result:
         latest = max((e for e in result if e.version), key=lambda e: e.version.pk, default=None)
         if latest is not None:
@@ -342,8 +371,9 @@ def _scheduled(model, versions, now):
     return found
 
 
-def _pending_entries(model, pending):
-    proposed = compare(model, pending.before.get("fields", {}), pending.changes["fields"]) + \
+def _pending_entries(model, pending, base):
+    proposed = compare(model, pending.before.get("fields", {}), pending.changes["fields"],
+                       base=base) + \
         compare(model, pending.before.get("m2m", {}), pending.changes["m2m"])
     for inline in pending.changes.get("inlines", []):
         row_model = apps.get_model(inline["model"])

@@ -3,6 +3,7 @@ import logging
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse
 from django.template.loader import render_to_string
+from django.utils import translation
 
 logger = logging.getLogger(__name__)
 
@@ -46,3 +47,24 @@ def unavailable_response():
     response["Retry-After"] = "30"
     response["Cache-Control"] = "no-store"
     return response
+
+
+class AdminLanguageMiddleware:
+    """The admin in the staff member's own language. Its URLs carry no language prefix, so
+    LocaleMiddleware gives it the default language as it gives every unprefixed path; for the
+    admin's views this takes the language from the cookie Django's ``set_language`` view sets
+    (the switch in the admin header), else from the browser's Accept-Language. The public
+    site keeps its language from the path. Placed after LocaleMiddleware."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        match = request.resolver_match
+        if match is not None and "admin" in match.app_names:
+            translation.activate(translation.get_language_from_request(request))
+            request.LANGUAGE_CODE = translation.get_language()
+        return None

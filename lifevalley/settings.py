@@ -95,6 +95,7 @@ MIDDLEWARE = [
     "lifevalley.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "lifevalley.middleware.AdminLanguageMiddleware",  # the admin in the staff's language
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

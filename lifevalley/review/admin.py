@@ -90,6 +90,9 @@ class PendingChangeAdmin(HostileQueryGuardMixin, admin.ModelAdmin):
 def compare_with_live(pending, live):
     """(label, live now, proposed, live when proposed) for each field the Editor changed."""
     model = type(live)
+    live_values = history.stored_values(live)
+    proposed_values = live_values | pending.changes.get("fields", {})
+    before_values = live_values | pending.before.get("fields", {})
     rows = []
     for kind in ("fields", "m2m"):
         for name, proposed in pending.changes.get(kind, {}).items():
@@ -98,9 +101,10 @@ def compare_with_live(pending, live):
                    if kind == "m2m" else changes.encode(field, live))
             rows.append((
                 history.field_label(model, name),
-                history.display(model, name, now),
-                history.display(model, name, proposed),
-                history.display(model, name, pending.before.get(kind, {}).get(name)),
+                history.display(model, name, now, live_values),
+                history.display(model, name, proposed, proposed_values),
+                history.display(model, name, pending.before.get(kind, {}).get(name),
+                                before_values),
             ))
     return rows
 
