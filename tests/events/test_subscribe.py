@@ -9,7 +9,9 @@ import pytest
 import segno
 import zxingcpp
 from django.core.cache import cache
+from django.db import connection
 from django.template.defaultfilters import filesizeformat
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from PIL import Image, ImageDraw
@@ -258,9 +260,15 @@ def test_builder_says_what_the_byte_cap_leaves_out_of_any_filter(client, make_ev
     events = [make_event(title=f"Gene forum {n}", zone=zone) for n in range(4)]
     query = "?q=gene&zone=frontier-technology"
     whole = feed_of(client, query).content
+    client.get(reverse("events:list") + "?q=nothing")  # the site-wide caches, not this feed's
+    with CaptureQueriesContext(connection) as roomy:
+        client.get(reverse("events:list") + query)
     third = [m.start() for m in re.finditer(b"BEGIN:VEVENT", whole)][2]
     monkeypatch.setattr(ical, "FEED_MAX_BYTES", third + len(b"END:VCALENDAR\r\n"))
-    response = client.get(reverse("events:list") + query)
+    with CaptureQueriesContext(connection) as full:
+        response = client.get(reverse("events:list") + query)
+    # What is left out costs two more queries: the first start left out, the window's count.
+    assert len(full) == len(roomy) + 2
     status = response.context["feed_status"]
     served = feed_of(client, query).content
     feed = icalendar.Calendar.from_ical(served).walk("VEVENT")
