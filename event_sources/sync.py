@@ -143,9 +143,10 @@ def _single_date(component, master, recurrence_id):
             if name not in component and name in master:
                 component[name] = master[name]
     if "DTSTART" not in component:
-        original = datetime.date.fromisoformat(recurrence_id) if len(recurrence_id) == 10 \
-            else datetime.datetime.fromisoformat(recurrence_id)
-        component.add("dtstart", original)
+        if len(recurrence_id) == len("YYYY-MM-DD"):  # an all-day series
+            component.add("dtstart", datetime.date.fromisoformat(recurrence_id))
+        else:
+            component.add("dtstart", datetime.datetime.fromisoformat(recurrence_id))
     if ("DTEND" not in component and "DURATION" not in component and master is not None
             and "DTSTART" in master and "DTEND" in master):
         with contextlib.suppress(TypeError):

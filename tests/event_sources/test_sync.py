@@ -347,3 +347,16 @@ def test_a_date_of_a_series_not_in_the_source_and_a_range_change(server, source)
     assert by_title("Lab tour").local_start == at(10, DAY + WEEK)
     assert "RANGE=THISANDFUTURE" in run.notes[0]["reason"]
     assert Event.objects.get(title="Weekly Journal Club").skipped_dates == []
+
+
+def test_a_changed_date_takes_what_it_does_not_say_from_its_series(server, source):
+    later = icalendar.Event()  # only what changed: an hour later the same day
+    later.add("uid", "club@institute")
+    later.add("recurrence-id", MOVED_FROM)
+    later.add("dtstart", at(10, MOVED_FROM.date()))
+    server.serve("/seminars.ics", journal_club(later))
+    run = sync()
+    assert (run.new, run.rejected) == (2, 0)
+    single = Event.objects.get(recurrence_rule="")
+    assert (single.title, single.venue.name, single.local_start, single.local_end) == (
+        "Weekly Journal Club", "Room 101", at(10, MOVED_FROM.date()), at(12, MOVED_FROM.date()))
