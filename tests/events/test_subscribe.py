@@ -267,7 +267,7 @@ def test_builder_says_what_the_byte_cap_leaves_out_of_any_filter(client, make_ev
     monkeypatch.setattr(ical, "FEED_MAX_BYTES", third + len(b"END:VCALENDAR\r\n"))
     with CaptureQueriesContext(connection) as full:
         response = client.get(reverse("events:list") + query)
-    # What is left out costs two more queries: the first start left out, the window's count.
+    # What is left out costs two more queries, as a count cap does: its first start, the count.
     assert len(full) == len(roomy) + 2
     status = response.context["feed_status"]
     served = feed_of(client, query).content
