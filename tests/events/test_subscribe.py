@@ -279,6 +279,24 @@ def test_builder_says_what_the_byte_cap_leaves_out_of_any_filter(client, make_ev
     assert f"2 later events, from {first} on, are left out" in response.content.decode()
 
 
+def test_builder_marks_what_an_estimated_cap_leaves_out(client, make_event, monkeypatch):
+    events = [make_event(title=f"Gene forum {n}") for n in range(4)]
+    whole = feed_of(client, "?q=gene").content
+    third = [m.start() for m in re.finditer(b"BEGIN:VEVENT", whole)][2]
+    events[0].title = "Gene forum 0, moved"  # its VEVENT is not cached: the size is estimated
+    events[0].save()
+    monkeypatch.setattr(ical, "FEED_MAX_BYTES", third + len(b"END:VCALENDAR\r\n") + 20)
+    response = client.get(reverse("events:list") + "?q=gene")
+    status = response.context["feed_status"]
+    assert (status["count"], status["left_out"], status["count_estimated"]) == (2, 2, True)
+    html = response.content.decode()
+    first = timezone.localtime(events[2].starts_at).strftime("%-d %B %Y")
+    assert f"about 2 later events, from about {first} on, are left out" in html
+    assert "This calendar holds about 2 events now" in html
+    served = icalendar.Calendar.from_ical(feed_of(client, "?q=gene").content).walk("VEVENT")
+    assert len(served) == 2
+
+
 # (query, queries of its list page: before its feed is fetched, after): the same as before the
 # builder read sizes; the whole zone and category feeds, once cached, cost no query at all.
 BUILDER_QUERIES = {
