@@ -243,13 +243,13 @@ def test_builder_warns_near_the_cap_for_any_filter(client, make_event, make_orga
     for _ in range(3):
         make_event(organisers=[beigene])
     full = len(feed_of(client, "?organiser=beigene").content)
-    monkeypatch.setattr(ical, "FEED_MAX_BYTES", int(full / 0.9))
+    monkeypatch.setattr(limits, "FEED_MAX_BYTES", int(full / 0.9))
     response = client.get(reverse("events:list") + "?organiser=beigene")
     assert response.context["feed_status"]["share"] == 90
     html = response.content.decode()
     assert "This calendar is nearly full." in html
     assert "The calendar is full" not in html
-    monkeypatch.setattr(ical, "FEED_MAX_BYTES", full * 2)
+    monkeypatch.setattr(limits, "FEED_MAX_BYTES", full * 2)
     assert "nearly full" not in client.get(
         reverse("events:list") + "?organiser=beigene").content.decode()
 
@@ -264,7 +264,7 @@ def test_builder_says_what_the_byte_cap_leaves_out_of_any_filter(client, make_ev
     with CaptureQueriesContext(connection) as roomy:
         client.get(reverse("events:list") + query)
     third = [m.start() for m in re.finditer(b"BEGIN:VEVENT", whole)][2]
-    monkeypatch.setattr(ical, "FEED_MAX_BYTES", third + len(b"END:VCALENDAR\r\n"))
+    monkeypatch.setattr(limits, "FEED_MAX_BYTES", third + len(b"END:VCALENDAR\r\n"))
     with CaptureQueriesContext(connection) as full:
         response = client.get(reverse("events:list") + query)
     # What is left out costs two more queries, as a count cap does: its first start, the count.
@@ -285,7 +285,7 @@ def test_builder_marks_what_an_estimated_cap_leaves_out(client, make_event, monk
     third = [m.start() for m in re.finditer(b"BEGIN:VEVENT", whole)][2]
     events[0].title = "Gene forum 0, moved"  # its VEVENT is not cached: the size is estimated
     events[0].save()
-    monkeypatch.setattr(ical, "FEED_MAX_BYTES", third + len(b"END:VCALENDAR\r\n") + 20)
+    monkeypatch.setattr(limits, "FEED_MAX_BYTES", third + len(b"END:VCALENDAR\r\n") + 20)
     response = client.get(reverse("events:list") + "?q=gene")
     status = response.context["feed_status"]
     assert (status["count"], status["left_out"], status["count_estimated"]) == (2, 2, True)
