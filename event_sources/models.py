@@ -35,10 +35,19 @@ class EventSource(models.Model):
 
 class ImportedEvent(models.Model):
     """Which event a source's UID became, and the event's version when we last wrote it (a
-    later ``updated_at`` means staff edited it, and the import no longer overwrites it)."""
+    later ``updated_at`` means staff edited it, and the import no longer overwrites it).
+
+    A changed single date of a source's series (a VEVENT with a RECURRENCE-ID) becomes an event
+    of its own, known by the series' UID and the original start (``recurrence_id``); the
+    series itself has an empty ``recurrence_id``.
+    """
 
     source = models.ForeignKey(EventSource, on_delete=models.CASCADE, related_name="imported")
     source_uid = models.CharField(_("UID at the source"), max_length=500)
+    recurrence_id = models.CharField(
+        _("original start of a changed date"), max_length=40, blank=True, default="",
+        help_text=_("The source's RECURRENCE-ID (Beijing time); empty for the series itself."),
+    )
     event = models.OneToOneField("events.Event", on_delete=models.CASCADE, related_name="+")
     written_at = models.DateTimeField(_("last written by the import"))
 
@@ -46,10 +55,13 @@ class ImportedEvent(models.Model):
         verbose_name = _("imported event")
         verbose_name_plural = _("imported events")
         constraints = [
-            models.UniqueConstraint(fields=["source", "source_uid"], name="imported_once"),
+            models.UniqueConstraint(fields=["source", "source_uid", "recurrence_id"],
+                                    name="imported_once"),
         ]
 
     def __str__(self):
+        if self.recurrence_id:
+            return f"{self.source_uid} ({self.recurrence_id})"
         return self.source_uid
 
 

@@ -1,12 +1,15 @@
 """Import and update one source's events by their UID at the source.
 
 New UIDs become events (drafts unless the source publishes directly), known ones are updated
-unless staff edited the event since the import last wrote it, a cancelled one is marked
-cancelled, and one that left the source is marked cancelled too, so calendars remove it.
+unless staff edited the event since the import last wrote it (or left alone when nothing
+changed), a cancelled one is marked cancelled, and one that left the source is marked
+cancelled too, so calendars remove it. A changed single date of a series (RECURRENCE-ID) is
+skipped by the series and becomes an event of its own, kept up to date like the others.
 Text from outside is cleaned as staff text is (control characters stripped, lengths bounded)
 and every event is validated by the model's own ``full_clean`` before it is saved.
 """
 
+import contextlib
 import datetime
 import hashlib
 
@@ -51,30 +54,104 @@ def _note(run, uid, reason):
 
 
 def apply_calendar(source, calendar, run):
+    """Apply the VEVENTs of ``calendar``: each series or one-off event by its UID, and each
+    changed single date of a series (a VEVENT with a RECURRENCE-ID) as calendar apps show it:
+    the series skips the original date and the changed date becomes an event of its own, known
+    by the UID and the original start. A cancelled date is only skipped, unless it had been
+    changed before (its own event is then cancelled)."""
     components = calendar.walk("VEVENT")[:MAX_EVENTS_PER_SOURCE]
-    masters, cancelled_dates = {}, {}
+    masters, overrides = {}, {}
     for component in components:
         uid = str(component.get("UID", "")).strip()[:500]
         if not uid:
             run.rejected += 1
             _note(run, "", _("An event without a UID cannot be kept up to date."))
         elif "RECURRENCE-ID" in component:
-            if str(component.get("STATUS", "")).upper() == "CANCELLED":
-                day = _local(component["RECURRENCE-ID"].dt).date()
-                cancelled_dates.setdefault(uid, set()).add(day)
-            else:
+            try:
+                recurrence_id = _recurrence_id(component["RECURRENCE-ID"])
+            except ValueError as error:
                 run.rejected += 1
-                _note(run, uid, _("A changed single date of a series is not imported; "
-                                  "the series keeps its rule."))
+                _note(run, uid, error)
+                continue
+            earlier = overrides.get((uid, recurrence_id))
+            if earlier is None or _sequence(component) >= _sequence(earlier):
+                overrides[uid, recurrence_id] = component
         else:
             masters[uid] = component
-    known = {item.source_uid: item for item in
+    skipped = {}
+    for uid, recurrence_id in overrides:
+        skipped.setdefault(uid, set()).add(_original_date(recurrence_id))
+    known = {(item.source_uid, item.recurrence_id): item for item in
              ImportedEvent.objects.filter(source=source).select_related("event")}
     for uid, component in masters.items():
-        _apply_event(source, run, uid, component, known.get(uid), cancelled_dates.get(uid, ()))
-    for uid, item in known.items():
-        if uid not in masters and item.event.status != Event.Status.CANCELLED:
+        _apply_event(source, run, (uid, ""), component, known.get((uid, "")),
+                     skipped.get(uid, ()))
+    for key, component in overrides.items():
+        if _is_cancelled(component) and key not in known:
+            continue  # a cancelled date the series skips, and nothing more
+        _apply_event(source, run, key, _single_date(component, masters.get(key[0]), key[1]),
+                     known.get(key), ())
+    present = {(uid, "") for uid in masters} | set(overrides)
+    for key, item in known.items():
+        if key not in present and item.event.status != Event.Status.CANCELLED:
             _cancel(item, run, _(REMOVED))
+
+
+def _recurrence_id(value):
+    """A RECURRENCE-ID as the import keys it: the original start in Beijing time, ISO."""
+    if isinstance(value, list) or not hasattr(value, "dt"):
+        raise ValueError(_("A changed date must name one original start."))
+    if str(value.params.get("RANGE", "")).upper() == "THISANDFUTURE":
+        raise ValueError(_("A change of a series from one date on (RANGE=THISANDFUTURE) is not "
+                           "imported; the series keeps its rule."))
+    original = value.dt
+    if isinstance(original, datetime.datetime):
+        return _local(original).isoformat()
+    if isinstance(original, datetime.date):
+        return original.isoformat()
+    raise ValueError(_("A changed date must name one original start."))
+
+
+def _original_date(recurrence_id):
+    """The Beijing date a series skips for a changed date (its original start)."""
+    return datetime.date.fromisoformat(recurrence_id[:10])
+
+
+def _sequence(component):
+    try:
+        return int(component.get("SEQUENCE", 0))
+    except (TypeError, ValueError):
+        return 0
+
+
+def _is_cancelled(component):
+    return str(component.get("STATUS", "")).upper() == "CANCELLED"
+
+
+# What a changed date takes from its series when it does not say it again.
+SERIES_DEFAULTS = ("SUMMARY", "DESCRIPTION", "LOCATION", "URL")
+
+
+def _single_date(component, master, recurrence_id):
+    """The changed date ``component`` as a one-off VEVENT: no rule of its own, what it leaves
+    out taken from its series ``master`` (if the source has it), and its original start as its
+    start when it names none."""
+    for name in ("RRULE", "RDATE", "EXDATE", "RECURRENCE-ID"):
+        component.pop(name, None)
+    if master is not None:
+        for name in SERIES_DEFAULTS:
+            if name not in component and name in master:
+                component[name] = master[name]
+    if "DTSTART" not in component:
+        if len(recurrence_id) == len("YYYY-MM-DD"):  # an all-day series
+            component.add("dtstart", datetime.date.fromisoformat(recurrence_id))
+        else:
+            component.add("dtstart", datetime.datetime.fromisoformat(recurrence_id))
+    if ("DTEND" not in component and "DURATION" not in component and master is not None
+            and "DTSTART" in master and "DTEND" in master):
+        with contextlib.suppress(TypeError):
+            component.add("duration", master["DTEND"].dt - master["DTSTART"].dt)
+    return component
 
 
 def _local(value):
@@ -133,21 +210,32 @@ def _as_list(value):
     return value if isinstance(value, list) else [value]
 
 
-def _apply_event(source, run, uid, component, item, skipped):
+# The fields an import writes: when none changed, the event is left as it is (no new
+# updated_at, so its VEVENT, the feed's bytes and its Last-Modified stay the same).
+WRITTEN_FIELDS = (
+    "title", "description", "starts_at", "ends_at", "is_all_day", "recurrence_rule",
+    "exception_dates", "status", "registration_url", "venue_id",
+)
+
+
+def _apply_event(source, run, key, component, item, skipped):
+    uid, recurrence_id = key
+    label = f"{uid} ({recurrence_id})" if recurrence_id else uid
     try:
         values = _values(source, component, skipped)
     except (ValueError, TypeError, KeyError, AttributeError) as error:
         run.rejected += 1
-        _note(run, uid, error)
+        _note(run, label, error)
         return
     location = values.pop("location")
     if item is not None and item.event.updated_at > item.written_at:
-        _note(run, uid, _("Edited by staff since the last import: left as it is."))
+        _note(run, label, _("Edited by staff since the last import: left as it is."))
         return
     event = item.event if item else Event(
-        slug=_free_slug(values["title"], uid), category=source.category, zone=source.zone,
+        slug=_free_slug(values["title"], label), category=source.category, zone=source.zone,
         is_published=source.publish_directly,
     )
+    before = {name: getattr(event, name) for name in WRITTEN_FIELDS} if item else None
     was_cancelled = item is not None and event.status == Event.Status.CANCELLED
     for name, value in values.items():
         setattr(event, name, value)
@@ -157,16 +245,20 @@ def _apply_event(source, run, uid, component, item, skipped):
     try:
         with transaction.atomic():
             event.full_clean(exclude=["slug"] if item else None)
+            event.normalise_dates()
+            if before == {name: getattr(event, name) for name in WRITTEN_FIELDS}:
+                return  # unchanged at the source
             event.save()
             if source.organisation_id and item is None:
                 event.organisers.add(source.organisation_id)
             written = Event.objects.filter(pk=event.pk).values_list("updated_at", flat=True)[0]
             ImportedEvent.objects.update_or_create(
-                source=source, source_uid=uid, defaults={"event": event, "written_at": written}
+                source=source, source_uid=uid, recurrence_id=recurrence_id,
+                defaults={"event": event, "written_at": written},
             )
     except ValidationError as error:
         run.rejected += 1
-        _note(run, uid, "; ".join(error.messages))
+        _note(run, label, "; ".join(error.messages))
         return
     if item is None:
         run.new += 1
@@ -189,11 +281,11 @@ def _cancel(item, run, reason):
     written = Event.objects.filter(pk=event.pk).values_list("updated_at", flat=True)[0]
     ImportedEvent.objects.filter(pk=item.pk).update(written_at=written)
     run.cancelled += 1
-    _note(run, item.source_uid, reason)
+    _note(run, str(item), reason)
 
 
-def _free_slug(title, uid):
-    digest = hashlib.sha256(uid.encode()).hexdigest()[:8]
+def _free_slug(title, identity):
+    digest = hashlib.sha256(identity.encode()).hexdigest()[:8]
     base = (slugify(title)[:200] or "event") + "-" + digest
     slug, number = base, 2
     while Event.objects.filter(slug=slug).exists():

@@ -4,7 +4,8 @@
 served without building (the 304s and the cache hits). The feed's caches:
 
 - each event's serialised VEVENT, per event version and language, shared by every filter
-  (``EventQuerySet.feed_versions``);
+  (``EventQuerySet.feed_versions``), with its length beside it (and the mean length of the
+  latest feed assembled) for the subscription builder, which reads sizes without the bytes;
 - whole feeds, only for the unfiltered feed and single-zone or single-category feeds, stored
   with their Last-Modified and ETag under the content version of ``lifevalley/page_cache.py``
   (which every write of content moves) and the next moment the feed may change by the clock
@@ -151,6 +152,34 @@ def _vevent_prefix():
     ])
 
 
+def _component_key(prefix, pk, version):
+    return f"{prefix}:{pk}:{hashlib.sha256(version.encode()).hexdigest()[:16]}"
+
+
+def _size_key(component_key):
+    """Where the length of the VEVENT cached under ``component_key`` is kept."""
+    return component_key + ":bytes"
+
+
+def _mean_size_key(prefix):
+    return prefix + ":mean-bytes"
+
+
+class ComponentSizes(NamedTuple):
+    sizes: list  # each event's VEVENT length in bytes, in the given order; None if unknown
+    mean: object  # the mean VEVENT length of the latest feed assembled, or None
+
+
+def component_sizes(versions):
+    """The lengths of the cached VEVENTs of these (pk, version) pairs (``feed_versions``), in
+    the active language, in one cache round-trip; nothing is built and nothing is queried."""
+    prefix = _vevent_prefix()
+    keys = [_size_key(_component_key(prefix, pk, version)) for pk, version in versions]
+    mean_key = _mean_size_key(prefix)
+    found = cache.get_many([*keys, mean_key])
+    return ComponentSizes([found.get(key) for key in keys], found.get(mean_key))
+
+
 def _whole_feed_key(params, content_version):
     """The cache key of the whole feed of these filter ``params``, or None when such feeds
     are not kept whole (see WHOLE_FEED_FILTERS) or the cache does not answer."""
@@ -252,10 +281,8 @@ class FeedResult:
                     for event in self.filterset.qs.for_feed_with_versions(self.now)
                 }
                 versions = [(pk, event.feed_version) for pk, event in self._events.items()]
-            self._keys = {
-                pk: f"{self.prefix}:{pk}:{hashlib.sha256(version.encode()).hexdigest()[:16]}"
-                for pk, version in versions
-            }
+            self._keys = {pk: _component_key(self.prefix, pk, version)
+                          for pk, version in versions}
         return self._keys
 
     @property
@@ -272,15 +299,23 @@ class FeedResult:
     @property
     def data(self):
         if self._data is None:
-            parts = cache.get_many(list(self.keys.values()))
+            keys = list(self.keys.values())
+            found = cache.get_many(keys + [_size_key(key) for key in keys])
+            parts = {key: found[key] for key in keys if key in found}
             missing = [pk for pk, key in self.keys.items() if key not in parts]
+            built = {}
             if missing:
                 built = {
                     self.keys[event.pk]: ical.feed_component(event, base_url=settings.SITE_URL)
                     for event in self._events_to_build(missing)
                 }
-                cache.set_many(built, COMPONENT_CACHE_SECONDS)
                 parts.update(built)
+            # The lengths the subscription builder reads (component_sizes), where not kept yet.
+            sizes = {_size_key(key): len(part) for key, part in parts.items()
+                     if key in built or _size_key(key) not in found}
+            if sizes:
+                sizes[_mean_size_key(self.prefix)] = sum(map(len, parts.values())) / len(parts)
+                cache.set_many({**built, **sizes}, COMPONENT_CACHE_SECONDS)
             ordered = [parts[key] for key in self.keys.values() if key in parts]
             self._data = ical.assemble(ordered, name=self.name, max_bytes=ical.FEED_MAX_BYTES)
             FEED_BUILDS.inc()

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 
 from events import ical
-from events.feeds import cached_feed_bytes
+from events.feeds import cached_feed_bytes, calendar_name, component_sizes
 from events.models import Event, ending_after
 
 # Past this share of either cap the builder warns that the feed is nearly full.
@@ -56,29 +56,37 @@ def qr_svg(address):
 def feed_status(list_filter, now, upcoming_count=None):
     """What the feed of a list's validated ``list_filter`` holds now, against its caps.
 
-    A list page never builds the feed: ``bytes`` is the size of a cached whole copy (the
-    unfiltered, zone and category feeds are kept whole once fetched), else None. ``in_window``
-    counts every published event of the filter the feed's window covers, ``count`` those the
-    feed carries; what the caps leave out is the farthest events, so the builder names the
-    first of them. ``upcoming_count``, when the list has counted the filter's upcoming events,
-    spares counting them again.
+    A list page never builds the feed. When a whole copy is cached (the unfiltered, zone and
+    category feeds, once fetched) its bytes are measured; otherwise one query reads the ids
+    and versions of the feed's events (``feed_versions``, as a conditional feed request does)
+    and one cache round-trip the lengths of their cached VEVENTs (``component_sizes``): the
+    feed is its envelope and those VEVENTs, cut at the byte cap as ``ical.assemble`` cuts it.
+    A VEVENT not cached yet counts as the mean length of those that are (or of the latest feed
+    assembled), and the size is then marked ``estimated``; with nothing to go on it is None.
+    ``in_window`` counts every published event of the filter the feed's window covers,
+    ``count`` those the feed carries; what the caps leave out is the farthest events, so the
+    builder names the first of them. ``upcoming_count``, when the list has counted the
+    filter's upcoming events, spares counting them again.
     """
-    window = (
-        list_filter.filter_queryset(Event.objects.published(now))
-        .not_over(now - ical.FEED_PAST_WINDOW).order_by("starts_at", "pk")
-    )
+    events = list_filter.filter_queryset(Event.objects.published(now))
+    window = events.not_over(now - ical.FEED_PAST_WINDOW).order_by("starts_at", "pk")
     data = cached_feed_bytes(list_filter.canonical_query(), now)
+    estimated = count_estimated = False
     if data is None:
-        # A count that stops one past the cap: it walks at most that many index entries,
-        # whatever the size of the calendar.
-        count = min(window[:ical.FEED_MAX_EVENTS + 1].count(), ical.FEED_MAX_EVENTS)
-        size = None
+        versions = events.feed_versions(now)  # the feed's events, at most FEED_MAX_EVENTS
+        name = calendar_name(list_filter.describe())
+        count, size, estimated = _fit(component_sizes(versions), name)
+        count_estimated = estimated and count < len(versions)
+        may_leave_out = count < len(versions) or len(versions) >= ical.FEED_MAX_EVENTS
     else:
         count, size = data.count(b"BEGIN:VEVENT\r\n"), len(data)
+        may_leave_out = None
     near_cap = (count >= NEAR_CAP_SHARE * ical.FEED_MAX_EVENTS
                 or (size or 0) >= NEAR_CAP_SHARE * ical.FEED_MAX_BYTES)
+    if may_leave_out is None:
+        may_leave_out = near_cap  # only a feed near a cap can have left events out
     first_left_out = None
-    if near_cap:  # only a feed near a cap can have left events out
+    if may_leave_out:
         next_start = window.values_list("starts_at", flat=True)[count:count + 1]
         first_left_out = next(iter(next_start), None)
     if not first_left_out:
@@ -89,16 +97,39 @@ def feed_status(list_filter, now, upcoming_count=None):
         in_window = window.count()
     return {
         "count": count,
+        "count_estimated": count_estimated,
         "in_window": in_window,
         "left_out": in_window - count,
         "first_left_out": first_left_out,
         "bytes": size,
+        "estimated": estimated,
         "max_bytes": ical.FEED_MAX_BYTES,
         "max_events": ical.FEED_MAX_EVENTS,
         "share": None if size is None else round(100 * size / ical.FEED_MAX_BYTES),
         "near_cap": near_cap,
         "past_days": ical.FEED_PAST_WINDOW.days,
     }
+
+
+def _fit(component_sizes, name):
+    """(events carried, bytes, whether estimated) of the feed named ``name`` made of VEVENTs
+    of these lengths (None: not cached), cut at the byte cap as ``ical.assemble`` cuts it;
+    the bytes are None when no length is known at all."""
+    sizes, mean = component_sizes
+    known = [size for size in sizes if size is not None]
+    if known:
+        mean = sum(known) / len(known)
+    if mean is None:
+        return len(sizes), None, False
+    head, tail = ical.envelope(name)
+    total, count = len(head) + len(tail), 0
+    for size in sizes:
+        size = mean if size is None else size
+        if total + size > ical.FEED_MAX_BYTES:
+            break
+        total += size
+        count += 1
+    return count, round(total), len(known) < len(sizes)
 
 
 def builder_context(list_filter, links, now, upcoming_count=None):

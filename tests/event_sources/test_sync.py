@@ -7,6 +7,7 @@ import time
 
 import icalendar
 import pytest
+import recurring_ical_events
 from django.core.management import call_command
 from django.urls import reverse
 
@@ -226,3 +227,136 @@ def test_admin_shows_the_report(server, source, editor_client):
     listing = editor_client.get(reverse("admin:event_sources_sourcerun_changelist"))
     assert listing.status_code == 200
     assert "Institute seminars" in listing.content.decode()
+
+
+# A changed single date of a series (RECURRENCE-ID) ----------------------------------------
+
+WEEK = datetime.timedelta(days=7)
+MOVED_FROM = at(9, DAY + WEEK)  # the series' second Tuesday
+
+
+def journal_club(*overrides):
+    series = vevent("club@institute", "Weekly Journal Club", at(9), location="Room 101",
+                    rrule={"freq": "weekly", "count": 5})
+    return calendar(series, *overrides)
+
+
+def moved(start, **extra):
+    """The second Tuesday's meeting, moved (Google and Outlook write the whole VEVENT)."""
+    return vevent("club@institute", "Weekly Journal Club", start, recurrence_id=MOVED_FROM,
+                  location="Hall 5", **extra)
+
+
+def public_feed(client):
+    return icalendar.Calendar.from_ical(client.get(reverse("events:feed")).content)
+
+
+def meetings(feed):
+    """(start, location, status) of every meeting the feed gives, as a calendar app expands it."""
+    return sorted(
+        (occurrence["DTSTART"].dt.astimezone(BEIJING), str(occurrence["LOCATION"]),
+         str(occurrence["STATUS"]))
+        for occurrence in recurring_ical_events.of(feed).between(at(0), at(0, DAY + 6 * WEEK))
+    )
+
+
+def vevents(feed):
+    return {str(v["UID"]): v for v in feed.walk("VEVENT")}
+
+
+def test_a_moved_date_of_a_series_becomes_its_own_event(server, source, client):
+    weekly = [at(9, DAY + n * WEEK) for n in range(5)]
+    server.serve("/seminars.ics", journal_club(moved(at(11, DAY + WEEK + datetime.timedelta(1)),
+                                                     sequence=1)))
+    run = sync()
+    assert (run.new, run.updated, run.cancelled, run.rejected, run.notes) == (2, 0, 0, 0, [])
+    series = Event.objects.get(recurrence_rule__startswith="FREQ=WEEKLY")
+    single = Event.objects.get(recurrence_rule="")
+    assert series.skipped_dates == [MOVED_FROM.date()]
+    assert (single.local_start, single.venue.name) == (at(11, DAY + WEEK + datetime.timedelta(1)),
+                                                       "Hall 5")
+    feed = public_feed(client)
+    wednesday = at(11, DAY + WEEK + datetime.timedelta(1))
+    assert meetings(feed) == sorted(
+        [(start, "Room 101", "CONFIRMED") for start in weekly if start != MOVED_FROM]
+        + [(wednesday, "Hall 5", "CONFIRMED")]
+    )
+    assert [d.dt for d in vevents(feed)[series.uid]["EXDATE"].dts] == [MOVED_FROM]
+    first = client.get(reverse("events:feed")).content
+
+    run = sync()  # nothing changed at the source: nothing is written
+    assert (run.new, run.updated, run.cancelled, run.rejected) == (0, 0, 0, 0)
+    assert Event.objects.count() == 2
+    assert client.get(reverse("events:feed")).content == first  # same UIDs, SEQUENCE, bytes
+
+    server.serve("/seminars.ics", journal_club(moved(at(14, DAY + WEEK + datetime.timedelta(1)),
+                                                     sequence=2)))
+    run = sync()  # moved again: the same event, one revision later
+    assert (run.new, run.updated, run.cancelled, run.rejected) == (0, 1, 0, 0)
+    again = vevents(public_feed(client))
+    assert set(again) == {series.uid, single.uid}
+    assert (again[single.uid]["DTSTART"].dt, again[single.uid]["SEQUENCE"]) == (
+        at(14, DAY + WEEK + datetime.timedelta(1)), 1)
+    assert again[series.uid]["SEQUENCE"] == 0
+
+    server.serve("/seminars.ics", journal_club())  # the change is withdrawn at the source
+    run = sync()
+    assert (run.new, run.updated, run.cancelled, run.rejected) == (0, 1, 1, 0)
+    assert run.notes == [{"uid": f"club@institute ({MOVED_FROM.isoformat()})",
+                          "reason": "Removed from the organisation’s calendar."}]
+    feed = public_feed(client)
+    assert [start for start, _where, status in meetings(feed) if status == "CONFIRMED"] == weekly
+    assert str(vevents(feed)[single.uid]["STATUS"]) == "CANCELLED"
+    assert "EXDATE" not in vevents(feed)[series.uid]
+    assert Event.objects.count() == 2
+
+
+def test_a_moved_date_cancelled_or_edited_by_staff(server, source):
+    wednesday = at(11, DAY + WEEK + datetime.timedelta(1))
+    server.serve("/seminars.ics", journal_club(moved(wednesday)))
+    sync()
+    single = Event.objects.get(recurrence_rule="")
+    server.serve("/seminars.ics", journal_club(moved(wednesday, status="CANCELLED")))
+    run = sync()  # the moved meeting is called off: its own event is cancelled
+    assert (run.new, run.updated, run.cancelled, run.rejected) == (0, 0, 1, 0)
+    single.refresh_from_db()
+    assert single.status == Event.Status.CANCELLED
+    assert Event.objects.exclude(pk=single.pk).get().skipped_dates == [MOVED_FROM.date()]
+
+    single.status = Event.Status.SCHEDULED
+    single.title = "Journal Club (in the library, staff)"
+    single.save()
+    server.serve("/seminars.ics", journal_club(moved(at(15, wednesday.date()))))
+    run = sync()
+    single.refresh_from_db()
+    assert (single.title, single.local_start) == ("Journal Club (in the library, staff)",
+                                                  wednesday)
+    assert run.notes == [{"uid": f"club@institute ({MOVED_FROM.isoformat()})",
+                          "reason": "Edited by staff since the last import: left as it is."}]
+
+
+def test_a_date_of_a_series_not_in_the_source_and_a_range_change(server, source):
+    lone = vevent("lone@institute", "Lab tour", at(10, DAY + WEEK),
+                  recurrence_id=at(10, DAY))  # its series is not in this calendar
+    ranged = vevent("club@institute", "Weekly Journal Club", at(10, DAY + WEEK),
+                    recurrence_id=MOVED_FROM)
+    ranged["RECURRENCE-ID"].params["RANGE"] = "THISANDFUTURE"
+    server.serve("/seminars.ics", journal_club(lone, ranged))
+    run = sync()
+    assert (run.new, run.rejected) == (2, 1)
+    assert by_title("Lab tour").local_start == at(10, DAY + WEEK)
+    assert "RANGE=THISANDFUTURE" in run.notes[0]["reason"]
+    assert Event.objects.get(title="Weekly Journal Club").skipped_dates == []
+
+
+def test_a_changed_date_takes_what_it_does_not_say_from_its_series(server, source):
+    later = icalendar.Event()  # only what changed: an hour later the same day
+    later.add("uid", "club@institute")
+    later.add("recurrence-id", MOVED_FROM)
+    later.add("dtstart", at(10, MOVED_FROM.date()))
+    server.serve("/seminars.ics", journal_club(later))
+    run = sync()
+    assert (run.new, run.rejected) == (2, 0)
+    single = Event.objects.get(recurrence_rule="")
+    assert (single.title, single.venue.name, single.local_start, single.local_end) == (
+        "Weekly Journal Club", "Room 101", at(10, MOVED_FROM.date()), at(12, MOVED_FROM.date()))

@@ -9,6 +9,9 @@ import pytest
 import segno
 import zxingcpp
 from django.core.cache import cache
+from django.db import connection
+from django.template.defaultfilters import filesizeformat
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from PIL import Image, ImageDraw
@@ -167,14 +170,152 @@ def test_builder_in_chinese(client, make_event):
     assert "扫描" in html
 
 
-@pytest.mark.parametrize("filter_name", ["zone", "category", "organiser"])
+# Every filter's size, from the lengths of its events' cached VEVENTs -----------------------
+#
+# Only the unfiltered, zone and category feeds are cached whole; any other filter's size is its
+# envelope plus the lengths kept beside its events' cached VEVENTs (shared by every feed).
+
+# An estimate counts each VEVENT not cached yet as the mean of the others: the events here
+# differ by a few characters, so it must come within this share of the bytes then served.
+ESTIMATE_TOLERANCE = 0.03
+
+
+def test_builder_sizes_an_organiser_feed_never_fetched(client, make_event, make_organisation):
+    beigene = make_organisation(slug="beigene", name="BeiGene")
+    for n in range(3):
+        make_event(title=f"BeiGene seminar {n}", organisers=[beigene])
+    make_event(title="Robotics forum")
+    feed_of(client, "")  # a calendar app fetched the whole feed: every VEVENT is cached
+    response = client.get(reverse("events:list") + "?organiser=beigene")
+    status = response.context["feed_status"]
+    served = feed_of(client, "?organiser=beigene").content  # the filter's feed, afterwards
+    assert len(icalendar.Calendar.from_ical(served).walk("VEVENT")) == 3
+    assert (status["count"], status["bytes"], status["estimated"]) == (3, len(served), False)
+    html = response.content.decode()
+    assert f"Its file is {filesizeformat(len(served))}, " in html
+    assert "an estimate" not in html
+
+
+def test_builder_estimates_a_search_feed_and_is_exact_once_it_is_served(client, make_event):
+    events = [make_event(title=f"Cell therapy seminar {n}") for n in range(4)]
+    make_event(title="Robotics forum")
+    feed_of(client, "")
+    events[0].title = "Cell therapy seminar 0, new room"  # a new version: not cached yet
+    events[0].save()
+    estimate = client.get(reverse("events:list") + "?q=cell")
+    status = estimate.context["feed_status"]
+    assert (status["count"], status["estimated"], status["count_estimated"]) == (4, True, False)
+    served = feed_of(client, "?q=cell").content
+    assert len(icalendar.Calendar.from_ical(served).walk("VEVENT")) == 4
+    assert status["bytes"] != len(served)  # the edited VEVENT is longer than the mean
+    assert abs(status["bytes"] - len(served)) <= ESTIMATE_TOLERANCE * len(served)
+    assert (f"Its file is about {filesizeformat(status['bytes'])} (an estimate)"
+            in estimate.content.decode())
+    exact = client.get(reverse("events:list") + "?q=cell").context["feed_status"]
+    assert (exact["bytes"], exact["estimated"]) == (len(served), False)
+
+
+def test_builder_estimates_from_the_latest_feed_when_none_of_its_events_is_cached(
+        client, make_event, make_zone):
+    zone = make_zone(slug="medical-device")
+    make_event(title="Cell therapy seminar")
+    feed_of(client, "")  # only this event's VEVENT is cached, and the feed's mean length
+    make_event(title="Cell therapy clinic", zone=zone)
+    status = client.get(reverse("events:list") + "?zone=medical-device&q=cell"
+                        ).context["feed_status"]
+    served = feed_of(client, "?zone=medical-device&q=cell").content
+    assert (status["count"], status["estimated"]) == (1, True)
+    assert abs(status["bytes"] - len(served)) <= ESTIMATE_TOLERANCE * len(served)
+
+
+def test_builder_estimate_in_chinese(client, make_event):
+    events = [make_event() for _ in range(2)]
+    client.get("/zh-hans/events/feed.ics")  # the Chinese VEVENTs are cached apart
+    events[0].title = "细胞治疗研讨会"
+    events[0].save()
+    html = client.get("/zh-hans/events/").content.decode()
+    assert "（估算值）" in html
+
+
+def test_builder_warns_near_the_cap_for_any_filter(client, make_event, make_organisation,
+                                                   monkeypatch):
+    beigene = make_organisation(slug="beigene")
+    for _ in range(3):
+        make_event(organisers=[beigene])
+    full = len(feed_of(client, "?organiser=beigene").content)
+    monkeypatch.setattr(limits, "FEED_MAX_BYTES", int(full / 0.9))
+    response = client.get(reverse("events:list") + "?organiser=beigene")
+    assert response.context["feed_status"]["share"] == 90
+    html = response.content.decode()
+    assert "This calendar is nearly full." in html
+    assert "The calendar is full" not in html
+    monkeypatch.setattr(limits, "FEED_MAX_BYTES", full * 2)
+    assert "nearly full" not in client.get(
+        reverse("events:list") + "?organiser=beigene").content.decode()
+
+
+def test_builder_says_what_the_byte_cap_leaves_out_of_any_filter(client, make_event, make_zone,
+                                                                 monkeypatch):
+    zone = make_zone(slug="frontier-technology")
+    events = [make_event(title=f"Gene forum {n}", zone=zone) for n in range(4)]
+    query = "?q=gene&zone=frontier-technology"
+    whole = feed_of(client, query).content
+    client.get(reverse("events:list") + "?q=nothing")  # the site-wide caches, not this feed's
+    with CaptureQueriesContext(connection) as roomy:
+        client.get(reverse("events:list") + query)
+    third = [m.start() for m in re.finditer(b"BEGIN:VEVENT", whole)][2]
+    monkeypatch.setattr(limits, "FEED_MAX_BYTES", third + len(b"END:VCALENDAR\r\n"))
+    with CaptureQueriesContext(connection) as full:
+        response = client.get(reverse("events:list") + query)
+    # What is left out costs two more queries, as a count cap does: its first start, the count.
+    assert len(full) == len(roomy) + 2
+    status = response.context["feed_status"]
+    served = feed_of(client, query).content
+    feed = icalendar.Calendar.from_ical(served).walk("VEVENT")
+    assert [str(v["UID"]) for v in feed] == [event.uid for event in events[:2]]
+    assert (status["count"], status["left_out"], status["bytes"]) == (2, 2, len(served))
+    assert status["first_left_out"] == events[2].starts_at
+    first = timezone.localtime(events[2].starts_at).strftime("%-d %B %Y")
+    assert f"2 later events, from {first} on, are left out" in response.content.decode()
+
+
+def test_builder_marks_what_an_estimated_cap_leaves_out(client, make_event, monkeypatch):
+    events = [make_event(title=f"Gene forum {n}") for n in range(4)]
+    whole = feed_of(client, "?q=gene").content
+    third = [m.start() for m in re.finditer(b"BEGIN:VEVENT", whole)][2]
+    events[0].title = "Gene forum 0, moved"  # its VEVENT is not cached: the size is estimated
+    events[0].save()
+    monkeypatch.setattr(limits, "FEED_MAX_BYTES", third + len(b"END:VCALENDAR\r\n") + 20)
+    response = client.get(reverse("events:list") + "?q=gene")
+    status = response.context["feed_status"]
+    assert (status["count"], status["left_out"], status["count_estimated"]) == (2, 2, True)
+    html = response.content.decode()
+    first = timezone.localtime(events[2].starts_at).strftime("%-d %B %Y")
+    assert f"about 2 later events, from about {first} on, are left out" in html
+    assert "This calendar holds about 2 events now" in html
+    served = icalendar.Calendar.from_ical(feed_of(client, "?q=gene").content).walk("VEVENT")
+    assert len(served) == 2
+
+
+# (query, queries of its list page: before its feed is fetched, after): the same as before the
+# builder read sizes; the whole zone and category feeds, once cached, cost no query at all.
+BUILDER_QUERIES = {
+    "zone": ("?zone=z", 7, 6),
+    "category": ("?category=c", 7, 6),
+    "organiser": ("?organiser=o", 7, 7),
+    "q": ("?q=event", 6, 6),
+    "several": ("?zone=z&organiser=o&after=2000-01-01", 8, 8),
+}
+
+
+@pytest.mark.parametrize("filter_name", list(BUILDER_QUERIES))
 def test_builder_pages_run_a_fixed_number_of_queries(client, django_assert_num_queries,
                                                      make_event, make_zone, make_venue,
                                                      make_organisation, make_event_category,
                                                      filter_name):
     zone, category = make_zone(slug="z"), make_event_category(slug="c")
     organiser = make_organisation(slug="o")
-    query = {"zone": "?zone=z", "category": "?category=c", "organiser": "?organiser=o"}[filter_name]
+    query, before, after = BUILDER_QUERIES[filter_name]
 
     def grow(count):
         for _ in range(count):
@@ -182,10 +323,14 @@ def test_builder_pages_run_a_fixed_number_of_queries(client, django_assert_num_q
 
     grow(1)
     client.get(reverse("events:list") + "?q=nothing")  # the site-wide caches, not this feed's
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(before):
         response = client.get(reverse("events:list") + query)
     assert response.context["feed_status"]["count"] == 1
     grow(3)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(before):
         response = client.get(reverse("events:list") + query)
     assert response.context["feed_status"]["count"] == 4
+    served = feed_of(client, query).content  # from now on its VEVENTs' lengths are cached
+    with django_assert_num_queries(after):
+        response = client.get(reverse("events:list") + query)
+    assert response.context["feed_status"]["bytes"] == len(served)
