@@ -14,9 +14,11 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 
 from events import ical
-from events.feeds import cached_feed_bytes, calendar_name, component_sizes
+from events.feeds import ComponentSizes, cached_feed_bytes, calendar_name, component_sizes
 from events.models import Event, ending_after
 
+# A feed of up to this many events is measured event by event; a larger one is estimated.
+EXACT_SIZE_EVENTS = 100
 # Past this share of either cap the builder warns that the feed is nearly full.
 NEAR_CAP_SHARE = 0.8
 # A QR code survives a poster's smudges and a screen's glare at level M (15 % redundancy).
@@ -57,11 +59,12 @@ def feed_status(list_filter, now, upcoming_count=None):
     """What the feed of a list's validated ``list_filter`` holds now, against its caps.
 
     A list page never builds the feed. When a whole copy is cached (the unfiltered, zone and
-    category feeds, once fetched) its bytes are measured; otherwise one query reads the ids
-    and versions of the feed's events (``feed_versions``, as a conditional feed request does)
-    and one cache round-trip the lengths of their cached VEVENTs (``component_sizes``): the
-    feed is its envelope and those VEVENTs, cut at the byte cap as ``ical.assemble`` cuts it.
-    A VEVENT not cached yet counts as the mean length of those that are (or of the latest feed
+    category feeds, once fetched) its bytes are measured; otherwise, for a feed of up to
+    EXACT_SIZE_EVENTS events, one query reads their ids and versions (``feed_versions``, as a
+    conditional feed request does) and one cache round-trip the lengths of their cached
+    VEVENTs (``component_sizes``): the feed is its envelope and those VEVENTs, cut at the byte
+    cap as ``ical.assemble`` cuts it. A VEVENT not cached yet, and every VEVENT of a larger
+    feed, counts as the mean length (of those that are cached, or of the latest feed
     assembled), and the size is then marked ``estimated``; with nothing to go on it is None.
     ``in_window`` counts every published event of the filter the feed's window covers,
     ``count`` those the feed carries; what the caps leave out is the farthest events, so the
@@ -73,11 +76,10 @@ def feed_status(list_filter, now, upcoming_count=None):
     data = cached_feed_bytes(list_filter.canonical_query(), now)
     estimated = count_estimated = False
     if data is None:
-        versions = events.feed_versions(now)  # the feed's events, at most FEED_MAX_EVENTS
-        name = calendar_name(list_filter.describe())
-        count, size, estimated = _fit(component_sizes(versions), name)
-        count_estimated = estimated and count < len(versions)
-        may_leave_out = count < len(versions) or len(versions) >= ical.FEED_MAX_EVENTS
+        count, size, estimated, considered = _sized_from_components(events, window, list_filter,
+                                                                    now)
+        count_estimated = estimated and count < considered
+        may_leave_out = count < considered or considered >= ical.FEED_MAX_EVENTS
     else:
         count, size = data.count(b"BEGIN:VEVENT\r\n"), len(data)
         may_leave_out = None
@@ -109,6 +111,26 @@ def feed_status(list_filter, now, upcoming_count=None):
         "near_cap": near_cap,
         "past_days": ical.FEED_PAST_WINDOW.days,
     }
+
+
+def _sized_from_components(events, window, list_filter, now):
+    """(events carried, bytes, whether estimated, events considered) of a feed not cached
+    whole, from the lengths of its cached VEVENTs.
+
+    The feed's events are counted (up to the cap); a feed of up to EXACT_SIZE_EVENTS events
+    is then measured event by event (their versions, one more query of that many rows), a
+    larger one as that many VEVENTs of the mean length (an estimate): reading the versions of
+    a thousand events would cost a list page more than the rest of it.
+    """
+    name = calendar_name(list_filter.describe())
+    # A count that stops one past the cap: it walks at most that many index entries.
+    considered = min(window[:ical.FEED_MAX_EVENTS + 1].count(), ical.FEED_MAX_EVENTS)
+    if considered <= EXACT_SIZE_EVENTS:
+        sizes = component_sizes(events.feed_versions(now))
+    else:
+        sizes = ComponentSizes([None] * considered, component_sizes([]).mean)
+    count, size, estimated = _fit(sizes, name)
+    return count, size, estimated, len(sizes.sizes)
 
 
 def _fit(component_sizes, name):
