@@ -225,25 +225,10 @@ def _substring_condition(queryset, terms, *, indexed=False):
         related = queryset.related_search_condition(term)
         if indexed:
             if len(term) >= 3:
-                in_fields = Q(search_sqlite.SqliteContains(queryset.model, term))
-            related = _related_ids_condition(queryset.model, related)
+                in_fields = Q(SqliteContains(queryset.model, term))
+            related = _indexed_related_condition(queryset.model, related)
         condition &= in_fields | related
     return condition
-
-
-def _related_ids_condition(model, condition):
-    """The related-row condition, each OR-ed part as ``pk IN (ids of the rows it matches)``:
-    a join inside an OR would make SQLite test every row; an id list is a rowid lookup."""
-    if not condition:
-        return condition
-    parts = condition.children if condition.connector == Q.OR and not condition.negated else [
-        condition
-    ]
-    by_ids = Q()
-    for part in parts:
-        part = Q(part) if isinstance(part, Q) else Q(**{part[0]: part[1]})
-        by_ids |= Q(pk__in=model._base_manager.filter(part).values("pk"))
-    return by_ids
 
 
 def searched_models():
@@ -275,23 +260,30 @@ def ensure_sqlite_search_tables(using="default", **kwargs):
         search_sqlite.ensure_search_table(database, model, searched_columns(model))
 
 
-class PkInList(Expression):
-    """``pk`` is one of ``ids``, with a single parameter however many there are (no limit on
-    the number of SQL variables): ``= ANY(%s)`` on PostgreSQL, ``json_each`` on SQLite."""
+class PkCondition(Expression):
+    """A condition on the row's primary key, written in SQL by the subclass (``as_sql``)."""
 
     conditional = True
     output_field = BooleanField()
 
-    def __init__(self, ids):
+    def __init__(self):
         super().__init__()
         self.lhs = F("pk")
-        self.ids = [int(pk) for pk in ids]
 
     def get_source_expressions(self):
         return [self.lhs]
 
     def set_source_expressions(self, expressions):
         (self.lhs,) = expressions
+
+
+class PkInList(PkCondition):
+    """``pk`` is one of ``ids``, with a single parameter however many there are (no limit on
+    the number of SQL variables): ``= ANY(%s)`` on PostgreSQL, ``json_each`` on SQLite."""
+
+    def __init__(self, ids):
+        super().__init__()
+        self.ids = [int(pk) for pk in ids]
 
     def as_sql(self, compiler, connection):
         lhs_sql, lhs_params = compiler.compile(self.lhs)
@@ -306,17 +298,13 @@ class PkInList(Expression):
         return f"{lhs_sql} IN ({placeholders})", (*lhs_params, *self.ids)
 
 
-class PkInArray(Expression):
+class PkInArray(PkCondition):
     """``pk = ANY(ARRAY(subquery))``: the subquery runs once, and the row test is an index
     condition on the primary key, so that PostgreSQL can OR it with other indexed conditions
     (a BitmapOr) where ``pk IN (subquery)`` inside an OR makes it scan every row."""
 
-    conditional = True
-    output_field = BooleanField()
-
     def __init__(self, queryset):
         super().__init__()
-        self.lhs = F("pk")
         self.subquery = Subquery(queryset.order_by())
 
     def get_source_expressions(self):
@@ -331,8 +319,29 @@ class PkInArray(Expression):
         return f"{lhs_sql} = ANY(ARRAY{subquery_sql})", (*lhs_params, *subquery_params)
 
 
+class SqliteContains(PkCondition):
+    """The row's searched text (any searched column) contains ``term``, from the model's FTS5
+    trigram table (``search_sqlite``). Only for terms of three characters or more: shorter
+    ones have no trigram."""
+
+    def __init__(self, model, term):
+        super().__init__()
+        self.table = search_sqlite.search_table(model)
+        self.term = term
+
+    def as_sql(self, compiler, connection):
+        lhs_sql, lhs_params = compiler.compile(self.lhs)
+        table = connection.ops.quote_name(self.table)
+        return (
+            f"{lhs_sql} IN (SELECT rowid FROM {table} WHERE {table} MATCH %s)",  # noqa: S608
+            (*lhs_params, search_sqlite.fts_phrase(self.term)),
+        )
+
+
 def _indexed_related_condition(model, condition):
-    """The related-row condition, each OR-ed part as its own id subquery (see PkInArray)."""
+    """The related-row condition, each OR-ed part as ``pk`` in the ids of the rows it matches:
+    inside an OR a join would make the database test every row, where an id list is an index
+    lookup (``= ANY(ARRAY(…))`` on PostgreSQL, see PkInArray; ``IN (…)`` of rowids on SQLite)."""
     if not condition:
         return condition
     parts = condition.children if condition.connector == Q.OR and not condition.negated else [
@@ -341,7 +350,8 @@ def _indexed_related_condition(model, condition):
     indexed = Q()
     for part in parts:
         part = Q(part) if isinstance(part, Q) else Q(**{part[0]: part[1]})
-        indexed |= PkInArray(model._base_manager.filter(part).values("pk"))
+        ids = model._base_manager.filter(part).values("pk")
+        indexed |= PkInArray(ids) if is_postgresql() else Q(pk__in=ids)
     return indexed
 
 

@@ -14,8 +14,6 @@ column a trigger names and a migration that rebuilds a table drops them anyway; 
 anything was missing or the searched columns changed.
 """
 
-from django.db.models import BooleanField, Expression, F
-
 TRIGGERS = {
     "ai": "AFTER INSERT ON {table} BEGIN {insert_new}; END",
     "ad": "AFTER DELETE ON {table} BEGIN {delete_old}; END",
@@ -30,34 +28,6 @@ def search_table(model):
 def fts_phrase(term):
     """``term`` as an FTS5 phrase: matched as a run of characters, nothing in it an operator."""
     return '"' + term.replace('"', '""') + '"'
-
-
-class SqliteContains(Expression):
-    """The row's searched text (any searched column) contains ``term``, from its FTS5 table.
-    Only for terms of three characters or more: shorter ones have no trigram."""
-
-    conditional = True
-    output_field = BooleanField()
-
-    def __init__(self, model, term):
-        super().__init__()
-        self.lhs = F("pk")
-        self.table = search_table(model)
-        self.term = term
-
-    def get_source_expressions(self):
-        return [self.lhs]
-
-    def set_source_expressions(self, expressions):
-        (self.lhs,) = expressions
-
-    def as_sql(self, compiler, connection):
-        lhs_sql, lhs_params = compiler.compile(self.lhs)
-        table = connection.ops.quote_name(self.table)
-        return (
-            f"{lhs_sql} IN (SELECT rowid FROM {table} WHERE {table} MATCH %s)",  # noqa: S608
-            (*lhs_params, fts_phrase(self.term)),
-        )
 
 
 def ensure_search_table(connection, model, columns):
