@@ -192,21 +192,21 @@ def cached_feed_bytes(params, now):
     """The bytes of the feed of these canonical filter ``params`` if a whole copy is cached and
     fresh, else None; nothing is built and nothing is queried."""
     content_version = current_version()
-    key = _whole_feed_key(params, content_version)
-    entry = _cached_whole_feed(key, content_version, now) if key else None
-    if entry is None or not entry.is_fresh(content_version, now):
+    entry = _fresh_whole_feed(_whole_feed_key(params, content_version), content_version, now)
+    return None if entry is None else entry.data
+
+
+def _fresh_whole_feed(key, content_version, now):
+    """The whole feed stored under ``key`` if it is still fresh, else None: this worker's copy,
+    else the shared cache's (which another worker may have renewed)."""
+    if key is None:
         return None
-    return entry.data
-
-
-def _cached_whole_feed(key, content_version, now):
-    """The whole feed stored under ``key``: this worker's copy when it is still fresh, else
-    the shared cache's (which another worker may have renewed)."""
     entry = _worker_feeds.get(key)
     if entry is None or not entry.is_fresh(content_version, now):
         entry = cache.get(key)
-        if entry is not None:
-            _remember(key, entry)
+        if entry is None or not entry.is_fresh(content_version, now):
+            return None
+        _remember(key, entry)
     return entry
 
 
@@ -248,9 +248,8 @@ class FeedResult:
         self.params = _request_params(request)
         self.content_version = current_version()
         self.whole_key = _whole_feed_key(self.params, self.content_version)
-        entry = (_cached_whole_feed(self.whole_key, self.content_version, self.now)
-                 if self.whole_key else None)
-        if entry is not None and entry.is_fresh(self.content_version, self.now):
+        entry = _fresh_whole_feed(self.whole_key, self.content_version, self.now)
+        if entry is not None:
             self.valid = True
             self.last_modified, self._etag, self._data = entry[2:]
             return

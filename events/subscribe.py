@@ -82,10 +82,9 @@ def feed_status(list_filter, now, upcoming_count=None):
         may_leave_out = count < considered or considered >= ical.FEED_MAX_EVENTS
     else:
         count, size = data.count(b"BEGIN:VEVENT\r\n"), len(data)
-        may_leave_out = None
     near_cap = (count >= NEAR_CAP_SHARE * ical.FEED_MAX_EVENTS
                 or (size or 0) >= NEAR_CAP_SHARE * ical.FEED_MAX_BYTES)
-    if may_leave_out is None:
+    if data is not None:
         may_leave_out = near_cap  # only a feed near a cap can have left events out
     first_left_out = None
     if may_leave_out:
