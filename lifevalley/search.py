@@ -366,8 +366,7 @@ class CharacterArray(Func):
 def searched_characters(model):
     """The characters of every searched field (both languages), upper-cased; the GIN index
     ``search_index_operations(characters=True)`` adds is built on exactly this."""
-    fields = [field for _weight, _name, names in _weighted_fields(model) for field in names]
-    text = Concat(*fields, output_field=TextField())  # a NULL field counts as ""
+    text = Concat(*searched_columns(model), output_field=TextField())  # a NULL field counts as ""
     return CharacterArray(Upper(text))
 
 
