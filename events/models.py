@@ -244,7 +244,7 @@ class EventQuerySet(SearchableQuerySet, PublishableQuerySet):
         names, and the public organisers (their names, addresses, and which are public now).
         """
         rows = (
-            self._feed_window(now)
+            self.feed_window(now)
             .annotate(organiser_signature=_organiser_signature(now))
             .values_list("pk", *VERSION_PARTS)[:limits.FEED_MAX_EVENTS]
         )
@@ -252,13 +252,15 @@ class EventQuerySet(SearchableQuerySet, PublishableQuerySet):
 
     def _feed_rows(self, now):
         return (
-            self._feed_window(now)
+            self.feed_window(now)
             .for_calendar(now)
             .defer(*_fields_except(Event, VEVENT_EVENT_FIELDS),
                    *_fields_except(Zone, VEVENT_ZONE_FIELDS, prefix="public_zone__"))
         )
 
-    def _feed_window(self, now):
+    def feed_window(self, now):
+        """The events a subscription feed covers (not over ``FEED_PAST_WINDOW`` ago), in feed
+        order, before the count cap."""
         return self.not_over(now - limits.FEED_PAST_WINDOW).order_by("starts_at", "pk")
 
 

@@ -72,7 +72,7 @@ def feed_status(list_filter, now, upcoming_count=None):
     filter's upcoming events, spares counting them again.
     """
     events = list_filter.filter_queryset(Event.objects.published(now))
-    window = events.not_over(now - ical.FEED_PAST_WINDOW).order_by("starts_at", "pk")
+    window = events.feed_window(now)
     data = cached_feed_bytes(list_filter.canonical_query(), now)
     estimated = count_estimated = False
     if data is None:
