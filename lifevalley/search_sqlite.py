@@ -30,10 +30,8 @@ def fts_phrase(term):
     return '"' + term.replace('"', '""') + '"'
 
 
-def ensure_search_table(connection, model, columns):
-    """Make (or repair) ``model``'s FTS5 table of these ``columns`` and its triggers."""
-    with connection.cursor() as cursor:
-        _ensure_search_table(cursor, connection, model, columns)
+def trigger_name(model, suffix):
+    return f"{search_table(model)}_{suffix}"
 
 
 def drop_triggers(connection, model):
@@ -42,10 +40,11 @@ def drop_triggers(connection, model):
     quote = connection.ops.quote_name
     with connection.cursor() as cursor:
         for suffix in TRIGGERS:
-            cursor.execute(f"DROP TRIGGER IF EXISTS {quote(f'{search_table(model)}_{suffix}')}")
+            cursor.execute(f"DROP TRIGGER IF EXISTS {quote(trigger_name(model, suffix))}")
 
 
-def _ensure_search_table(cursor, connection, model, columns):
+def ensure_search_table(connection, model, columns):
+    """Make (or repair) ``model``'s FTS5 table of these ``columns`` and its triggers."""
     quote = connection.ops.quote_name
     table, fts = model._meta.db_table, search_table(model)
     listed = ", ".join(quote(column) for column in columns)
@@ -54,20 +53,22 @@ def _ensure_search_table(cursor, connection, model, columns):
     statements = {"insert_new": _row_change(quote(fts), "new", columns, quote, model),
                   "delete_old": _row_change(quote(fts), "old", columns, quote, model,
                                             delete=True)}
-    rebuild = False
-    if _schema_sql(cursor, fts) != create:
-        cursor.execute(f"DROP TABLE IF EXISTS {quote(fts)}")
-        cursor.execute(create)
-        rebuild = True
-    for suffix, body in TRIGGERS.items():
-        name = f"{fts}_{suffix}"
-        trigger = f"CREATE TRIGGER {quote(name)} " + body.format(table=quote(table), **statements)
-        if _schema_sql(cursor, name) != trigger:
-            cursor.execute(f"DROP TRIGGER IF EXISTS {quote(name)}")
-            cursor.execute(trigger)
+    with connection.cursor() as cursor:
+        rebuild = False
+        if _schema_sql(cursor, fts) != create:
+            cursor.execute(f"DROP TABLE IF EXISTS {quote(fts)}")
+            cursor.execute(create)
             rebuild = True
-    if rebuild:
-        cursor.execute(f"INSERT INTO {quote(fts)}({quote(fts)}) VALUES ('rebuild')")  # noqa: S608
+        for suffix, body in TRIGGERS.items():
+            name = trigger_name(model, suffix)
+            trigger = (f"CREATE TRIGGER {quote(name)} "
+                       + body.format(table=quote(table), **statements))
+            if _schema_sql(cursor, name) != trigger:
+                cursor.execute(f"DROP TRIGGER IF EXISTS {quote(name)}")
+                cursor.execute(trigger)
+                rebuild = True
+        if rebuild:
+            cursor.execute(f"INSERT INTO {quote(fts)}({quote(fts)}) VALUES ('rebuild')")  # noqa: S608
 
 
 def _row_change(fts, row, columns, quote, model, *, delete=False):
