@@ -15,7 +15,7 @@ from django.utils.safestring import mark_safe
 
 from events import ical
 from events.feeds import ComponentSizes, cached_feed_bytes, calendar_name, component_sizes
-from events.models import Event, ending_after
+from events.models import Event, over_at
 
 # A feed of up to this many events is measured event by event; a larger one is estimated.
 EXACT_SIZE_EVENTS = 100
@@ -74,10 +74,13 @@ def feed_status(list_filter, now, upcoming_count=None):
     events = list_filter.filter_queryset(Event.objects.published(now))
     window = events.feed_window(now)
     data = cached_feed_bytes(list_filter.canonical_query(), now)
+    in_window = None
     estimated = count_estimated = False
     if data is None:
-        count, size, estimated, considered = _sized_from_components(events, window, list_filter,
-                                                                    now)
+        in_window = _window_count(window, now, upcoming_count)
+        count, size, estimated, considered = _sized_from_components(
+            events, window, list_filter, now, in_window
+        )
         count_estimated = estimated and count < considered
         may_leave_out = count < considered or considered >= ical.FEED_MAX_EVENTS
     else:
@@ -92,10 +95,10 @@ def feed_status(list_filter, now, upcoming_count=None):
         first_left_out = next(iter(next_start), None)
     if not first_left_out:
         in_window = count
-    elif upcoming_count is not None:  # the rest of the window: events over in its past days
-        in_window = upcoming_count + window.exclude(ending_after(now)).count()
-    else:
-        in_window = window.count()
+    elif in_window is None:
+        in_window = _window_count(window, now, upcoming_count)
+        if in_window is None:
+            in_window = window.count()
     return {
         "count": count,
         "count_estimated": count_estimated,
@@ -112,18 +115,30 @@ def feed_status(list_filter, now, upcoming_count=None):
     }
 
 
-def _sized_from_components(events, window, list_filter, now):
+def _window_count(window, now, upcoming_count):
+    """How many events the feed's window holds before the cap, when the list has counted its
+    upcoming ones (``upcoming_count``, else None): those plus the events over in the window's
+    past days, a range of the ``event_upcoming`` index rather than a second walk of them all."""
+    if upcoming_count is None:
+        return None
+    return upcoming_count + window.filter(over_at(now)).count()
+
+
+def _sized_from_components(events, window, list_filter, now, in_window=None):
     """(events carried, bytes, whether estimated, events considered) of a feed not cached
     whole, from the lengths of its cached VEVENTs.
 
-    The feed's events are counted (up to the cap); a feed of up to EXACT_SIZE_EVENTS events
+    The feed's events are counted up to the cap (``in_window``, when known, is that count
+    before the cap); a feed of up to EXACT_SIZE_EVENTS events
     is then measured event by event (their versions, one more query of that many rows), a
     larger one as that many VEVENTs of the mean length (an estimate): reading the versions of
     a thousand events would cost a list page more than the rest of it.
     """
     name = calendar_name(list_filter.describe())
     # A count that stops one past the cap: it walks at most that many index entries.
-    considered = min(window[:ical.FEED_MAX_EVENTS + 1].count(), ical.FEED_MAX_EVENTS)
+    if in_window is None:
+        in_window = window[:ical.FEED_MAX_EVENTS + 1].count()
+    considered = min(in_window, ical.FEED_MAX_EVENTS)
     if considered <= EXACT_SIZE_EVENTS:
         sizes = component_sizes(events.feed_versions(now))
     else:
