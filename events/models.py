@@ -11,7 +11,6 @@ from django.db.models.signals import m2m_changed, post_delete
 from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.functional import cached_property
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -24,8 +23,8 @@ from events.recurrence import (
     is_bounded,
     normalise_rule,
     parse_exception_dates,
-    rule_dtstart,
 )
+from events.schedule import Schedule
 from lifevalley.models import ImageAltMixin, PublishableModel, PublishableQuerySet
 from lifevalley.search import SearchableQuerySet
 from lifevalley.timezones import BEIJING
@@ -348,7 +347,7 @@ def _published_organisations(now):
     return Organisation.objects.published(now).order_by("name")
 
 
-class Event(ImageAltMixin, PublishableModel):
+class Event(Schedule, ImageAltMixin, PublishableModel):
     """A forum, conference, symposium, seminar or exhibition; once, or repeating by a rule."""
 
     class Status(models.TextChoices):
@@ -645,74 +644,12 @@ class Event(ImageAltMixin, PublishableModel):
         return self.date_precision == self.DatePrecision.MONTH
 
     @property
-    def duration(self):
-        return self.ends_at - self.starts_at
-
-    @property
-    def local_start(self):
-        return timezone.localtime(self.starts_at, BEIJING)
-
-    @property
-    def local_end(self):
-        return timezone.localtime(self.ends_at, BEIJING)
-
-    @cached_property
-    def skipped_dates(self):
-        try:
-            return parse_exception_dates(self.exception_dates)
-        except ValidationError:
-            return []
-
-    @cached_property
-    def rule(self):
-        """The dateutil rule of a repeating event, or None (one-off or invalid rule)."""
-        if not self.recurrence_rule:
-            return None
-        try:
-            return build_rule(self.recurrence_rule, self._rule_dtstart())
-        except (ValueError, TypeError, KeyError):
-            return None
-
-    @property
     def frequency(self):
         """DAILY, WEEKLY, MONTHLY or YEARLY for a repeating event, else ''."""
         if not self.rule:
             return ""
         parts = dict(p.split("=", 1) for p in self.recurrence_rule.split(";") if "=" in p)
         return parts.get("FREQ", "")
-
-    def _rule_dtstart(self):
-        return rule_dtstart(self.starts_at, self.is_all_day)
-
-    def _as_aware(self, moment):
-        if timezone.is_naive(moment):
-            return moment.replace(tzinfo=BEIJING)
-        return moment
-
-    def occurrences(self, start, end):
-        """(start, end) pairs in Beijing time of the occurrences overlapping [start, end)."""
-        duration = self.duration
-        if self.rule is None:
-            if self.starts_at < end and self.ends_at >= start:
-                return [(self.local_start, self.local_end)]
-            return []
-        skipped = set(self.skipped_dates)
-        window_start = (start - duration).astimezone(BEIJING)
-        window_end = end.astimezone(BEIJING)
-        if self.is_all_day:
-            window_start = window_start.replace(tzinfo=None)
-            window_end = window_end.replace(tzinfo=None)
-        result = []
-        for moment in self.rule.between(window_start, window_end, inc=True):
-            if len(result) >= MAX_OCCURRENCES:
-                break
-            moment = self._as_aware(moment)
-            if moment.date() in skipped or moment >= end:
-                continue
-            if moment + duration < start:
-                continue
-            result.append((moment, moment + duration))
-        return result
 
     @classmethod
     def clock_aggregates(cls, now):

@@ -1,7 +1,9 @@
 """The month calendar as pure functions: which occurrences fall on which day of a month.
 
 A day lists at most ``limit`` occurrences and counts the rest ("N more"), so a page stays the
-same size in the busiest month; the full list of a day is the events list filtered to it.
+same size in the busiest month; the full list of a day is the events list filtered to it. The
+days are worked out from each event's ``Timing`` (a row of its times); only the events shown
+are then fetched whole.
 """
 
 import calendar
@@ -10,7 +12,23 @@ from dataclasses import dataclass, field
 
 from django.urls import reverse
 
+from events.schedule import Schedule
 from lifevalley.timezones import BEIJING
+
+
+class Timing(Schedule):
+    """An event's times and nothing else, from a row of ``FIELDS``: what the grid reads of
+    every event of the month to place it on its days."""
+
+    FIELDS = ("pk", "starts_at", "ends_at", "is_all_day", "date_precision", "recurrence_rule",
+              "exception_dates")
+    MONTH_ONLY = "month"  # Event.DatePrecision.MONTH
+
+    def __init__(self, pk, starts_at, ends_at, is_all_day, date_precision, recurrence_rule,
+                 exception_dates):
+        self.pk, self.starts_at, self.ends_at, self.is_all_day = pk, starts_at, ends_at, is_all_day
+        self.is_month_only = date_precision == self.MONTH_ONLY
+        self.recurrence_rule, self.exception_dates = recurrence_rule, exception_dates
 
 
 @dataclass
@@ -18,7 +36,7 @@ class Day:
     date: datetime.date
     in_month: bool
     is_today: bool
-    shown: list = field(default_factory=list)  # {"event", "start", "end"}, soonest first
+    shown: list = field(default_factory=list)  # {"event", "start", "end", "url"}, soonest first
     total: int = 0
     list_url: str = ""  # the events list of this day
 
@@ -43,6 +61,24 @@ def occurrence_days(events, first, following):
     for items in by_day.values():
         items.sort(key=lambda item: (item["start"], item["event"].pk))
     return by_day
+
+
+def shown_pks(weeks):
+    """The events the days of ``weeks`` show."""
+    return {item["event"].pk for week in weeks for day in week for item in day.shown}
+
+
+def show_events(weeks, events):
+    """Put each shown occurrence's event (``events``: pk → event) and its address in place of
+    its timing; one gone since the timings were read (unpublished or deleted meanwhile) is
+    left out. The grid and the list below it both link each shown occurrence."""
+    urls = {pk: event.get_absolute_url() for pk, event in events.items()}
+    for week in weeks:
+        for day in week:
+            day.shown = [
+                {**item, "event": events[item["event"].pk], "url": urls[item["event"].pk]}
+                for item in day.shown if item["event"].pk in events
+            ]
 
 
 def _days_of(event, occurrence_start, occurrence_end, first, following):

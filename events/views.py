@@ -23,10 +23,8 @@ from lifevalley.views import PublishedDetailView
 # The month grid covers these years; anything else (e.g. 9999/13) is a 404.
 FIRST_YEAR, LAST_YEAR = 1990, 2200
 DAY_CELL_LIMIT = 3
-MONTH_GRID_FIELDS = (
-    "title", "slug", "starts_at", "ends_at", "is_all_day", "date_precision", "recurrence_rule",
-    "exception_dates", "status",
-)
+# What the grid shows of the events it shows (a few a day): their times come from Timing.
+MONTH_GRID_FIELDS = ("title", "slug", "is_all_day", "status")
 
 
 # Lists ----------------------------------------------------------------------------------------
@@ -80,25 +78,29 @@ def month_view(request, year, month):
     previous = (first - datetime.timedelta(days=1)).replace(day=1)
     start = datetime.datetime.combine(first, datetime.time.min, BEIJING)
     end = datetime.datetime.combine(following, datetime.time.min, BEIJING)
-    events = list(  # hundreds in a busy month: only what a day of the grid shows
-        Event.objects.published(now)
-        .overlapping(start, end)
-        .only(*MONTH_GRID_FIELDS)
-        .order_by()  # sorted below: an ORDER BY makes SQLite walk the start index instead
+    published = Event.objects.published(now)
+    timings = [  # hundreds in a busy month: their times alone, rows rather than events
+        month_grid.Timing(*row) for row in
+        published.overlapping(start, end).order_by().values_list(*month_grid.Timing.FIELDS)
+        # (sorted here: an ORDER BY makes SQLite walk the start index instead)
+    ]
+    timings.sort(key=lambda timing: (timing.starts_at, timing.pk))
+    by_day = month_grid.occurrence_days(
+        [timing for timing in timings if not timing.is_month_only], first, following
     )
-    events.sort(key=lambda event: (event.starts_at, event.pk))
-    month_only = [event for event in events if event.is_month_only]
-    dated = [event for event in events if not event.is_month_only]
     today = timezone.localtime(now, BEIJING).date()
-    weeks = month_grid.month_weeks(
-        year, month, month_grid.occurrence_days(dated, first, following),
-        today=today, limit=DAY_CELL_LIMIT,
+    weeks = month_grid.month_weeks(year, month, by_day, today=today, limit=DAY_CELL_LIMIT)
+    month_only = [timing.pk for timing in timings if timing.is_month_only]
+    events = (
+        published.filter(pk__in=[*month_grid.shown_pks(weeks), *month_only])
+        .only(*MONTH_GRID_FIELDS).in_bulk()
     )
+    month_grid.show_events(weeks, events)
     context = {
         "month": first,
         "weeks": weeks,
         "agenda": month_grid.busy_days(weeks),
-        "month_only": month_only,
+        "month_only": [events[pk] for pk in month_only if pk in events],
         "previous": previous if previous.year >= FIRST_YEAR else None,
         "next": following if following.year <= LAST_YEAR else None,
         "today": today,

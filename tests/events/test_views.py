@@ -7,6 +7,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from events import month_grid
 from events.models import Event
 from lifevalley.timezones import BEIJING
 
@@ -228,6 +229,39 @@ def test_month_grid(client, make_event):
     assert f'href="/events/calendar/{following.year}/{following.month}/"' in html
 
 
+def test_month_grid_shows_a_busy_days_first_events_and_counts_the_rest(client, make_event):
+    day = beijing(2031, 5, 14, 9)  # a month of its own: nothing else falls in it
+    titles = [f"Talk {n}" for n in range(5)]
+    for n, title in reversed(list(enumerate(titles))):  # made latest first: shown by start
+        make_event(title=title, slug=f"talk-{n}", starts_at=day + datetime.timedelta(hours=n),
+                   status=Event.Status.CANCELLED if n == 1 else Event.Status.SCHEDULED)
+    make_event(title="Forum some day in May", starts_at=beijing(2031, 5, 1),
+               ends_at=beijing(2031, 5, 31, 23), date_precision=Event.DatePrecision.MONTH)
+    make_event(title="Hidden draft", starts_at=day, is_published=False)
+    response = client.get(reverse("events:month", args=[2031, 5]))
+    html = response.content.decode()
+    for n, title in enumerate(titles[:3]):  # in the grid and in the list below it
+        assert html.count(f'href="/events/talk-{n}/"') == 2, title
+        assert html.count(f"{9 + n:02d}:00 {title}<") == 1
+    assert 'class="is-cancelled">10:00 Talk 1<' in html
+    assert "Talk 3" not in html and "Talk 4" not in html and "Hidden draft" not in html
+    assert html.count('>2 more<span class="visually-hidden">') == 2
+    assert [event.title for event in response.context["month_only"]] == ["Forum some day in May"]
+
+
+def test_month_grid_leaves_out_an_event_gone_since_its_times_were_read():
+    first = datetime.date(2031, 5, 1)
+    timings = [month_grid.Timing(pk, beijing(2031, 5, 14, 9 + pk), beijing(2031, 5, 14, 10 + pk),
+                                 False, "day", "", "") for pk in (1, 2)]
+    by_day = month_grid.occurrence_days(timings, first, datetime.date(2031, 6, 1))
+    weeks = month_grid.month_weeks(2031, 5, by_day, today=first, limit=3)
+    kept = Event(pk=2, slug="kept", title="Kept")
+    month_grid.show_events(weeks, {2: kept})
+    (day,) = [day for week in weeks for day in week if day.total]
+    assert [(item["event"], item["url"]) for item in day.shown] == [(kept, "/events/kept/")]
+    assert day.more == 1  # still counted: the visitor may follow "1 more" to the day's list
+
+
 def test_calendar_redirects_to_this_month(client):
     today = timezone.localtime(timezone.now(), BEIJING)
     response = client.get(reverse("events:calendar"))
@@ -342,10 +376,11 @@ def test_month_and_detail_run_a_fixed_number_of_queries(client, django_assert_nu
     today = timezone.localtime(timezone.now(), BEIJING)
     parent = make_event()
     month = reverse("events:month", args=[today.year, today.month])
+    noon = today.replace(hour=12, minute=0, second=0, microsecond=0)  # in this month, any hour
 
     def grow(count):
         for _ in range(count):
-            make_event(starts_at=today + datetime.timedelta(hours=1), zone=make_zone(),
+            make_event(starts_at=noon, zone=make_zone(),
                        parent=parent, organisers=[make_organisation()], speakers=["A", "B"],
                        recurrence_rule="FREQ=DAILY;COUNT=3")
             make_organisation()
@@ -353,12 +388,12 @@ def test_month_and_detail_run_a_fixed_number_of_queries(client, django_assert_nu
 
     grow(1)
     client.get(month)
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(2):  # every event's times, then the events shown
         client.get(month)
     with django_assert_num_queries(5):  # with the event's changes
         client.get(parent.get_absolute_url())
     grow(3)
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(2):
         client.get(month)
     with django_assert_num_queries(5):  # with the event's changes
         client.get(parent.get_absolute_url())
