@@ -251,7 +251,7 @@ class EventQuerySet(SearchableQuerySet, PublishableQuerySet):
         rows = (
             self.feed_window(now)
             .annotate(organiser_signature=_organiser_signature(now))
-            .values_list("pk", *VERSION_PARTS)[:limits.FEED_MAX_EVENTS]
+            .stored_values_list("pk", *VERSION_PARTS)[:limits.FEED_MAX_EVENTS]
         )
         return [(row[0], _feed_version(row[1:], now)) for row in rows]
 

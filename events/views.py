@@ -81,7 +81,7 @@ def month_view(request, year, month):
     published = Event.objects.published(now)
     timings = [  # hundreds in a busy month: their times alone, rows rather than events
         month_grid.Timing(*row) for row in
-        published.overlapping(start, end).order_by().values_list(*month_grid.Timing.FIELDS)
+        published.overlapping(start, end).order_by().stored_values_list(*month_grid.Timing.FIELDS)
         # (sorted here: an ORDER BY makes SQLite walk the start index instead)
     ]
     timings.sort(key=lambda timing: (timing.starts_at, timing.pk))

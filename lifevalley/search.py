@@ -118,11 +118,11 @@ class SearchableQuerySet:
         """
         if not query_terms(query):
             return None
-        return list(self.every_match(query).order_by().values_list("pk", flat=True))
+        return list(self.every_match(query).order_by().stored_values_list("pk", flat=True))
 
     def ranked_ids(self, query):
         """The primary keys of the matches, most relevant first; one query."""
-        return list(self.search(query).values_list("pk", flat=True))
+        return list(self.search(query).stored_values_list("pk", flat=True))
 
     def related_search_condition(self, term):
         """Extra matches through related rows (e.g. sector names); none by default."""
@@ -456,7 +456,7 @@ def name_vocabulary(queryset):
     model = queryset.model
     field = language_fields(model, model.search_fields["A"][0])[0]
     words = set()
-    for name in queryset.values_list(field, flat=True).iterator(chunk_size=2000):
+    for name in queryset.stored_values_list(field, flat=True).iterator(chunk_size=2000):
         words.update(re.findall(r"[A-Za-z][A-Za-z\-]{2,}", name or ""))
     return words
 
