@@ -114,7 +114,7 @@ class OrganisationViewSet(PublicReadOnlyViewSet):
         return super().get_queryset().order_by("name_en")
 
     def prepare(self, queryset):
-        return queryset.for_cards(self.now)
+        return queryset.for_detail(self.now)
 
 
 @extend_schema_view(

@@ -43,7 +43,12 @@ class OrganisationQuerySet(SearchableQuerySet, PublishableQuerySet):
         return Q(pk__in=memberships.values("organisation_id"))
 
     def for_cards(self, now=None):
-        return self.with_public("zone", "sectors", now=now)
+        """What a card shows: the public zone (a card names no sectors)."""
+        return self.with_public("zone", now=now)
+
+    def for_detail(self, now=None):
+        """What the organisation's page, its data and the API show: also its sectors."""
+        return self.for_cards(now).with_public("sectors", now=now)
 
     def related_to(self, organisation):
         """Other organisations sharing a sector with this one, most sectors in common first.

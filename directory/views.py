@@ -71,13 +71,13 @@ class OrganisationDetailView(PublishedDetailView):
     page_blocks = ()
 
     def get_queryset(self):
-        return super().get_queryset().for_cards()
+        return super().get_queryset().for_detail()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         now = timezone.now()
         organisation = self.object
-        zone = organisation.zone  # None unless public (for_cards)
+        zone = organisation.zone  # None unless public (for_detail)
         related = Organisation.objects.published(now).related_to(organisation).for_cards(now)
         context["zone"] = zone
         context["related_organisations"] = list(related[: self.related_shown])

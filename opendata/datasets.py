@@ -85,7 +85,7 @@ def event_row(event):
 
 
 def directory_rows(now):
-    organisations = Organisation.objects.published(now).for_cards(now).order_by("name_en", "pk")
+    organisations = Organisation.objects.published(now).for_detail(now).order_by("name_en", "pk")
     return (organisation_row(o) for o in organisations.iterator(chunk_size=CHUNK))
 
 

@@ -102,10 +102,10 @@ def test_home_query_count_is_fixed(client, django_assert_num_queries, make_zone,
 
     grow(1)
     client.get(reverse("home"))  # warm the park profile cache
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         assert client.get(reverse("home")).status_code == 200
     grow(3)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         assert client.get(reverse("home")).status_code == 200
 
 

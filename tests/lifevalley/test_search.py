@@ -127,11 +127,11 @@ def test_search_query_count_is_fixed(client, django_assert_num_queries, make_zon
 
     grow(1)
     client.get(reverse("home"))  # warm the park profile cache
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(9):
         response = client.get(reverse("search"), {"q": "brain"})
     assert [group["count"] for group in response.context["results"]] == [1, 1, 1, 1]
     grow(3)
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(9):
         response = client.get(reverse("search"), {"q": "brain"})
     assert [group["count"] for group in response.context["results"]] == [4, 4, 4, 4]
 

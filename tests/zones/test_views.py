@@ -90,10 +90,10 @@ def test_zone_page_query_count_is_fixed(client, django_assert_num_queries, make_
     grow(1)
     client.get(zone.get_absolute_url())
     # 8: the space on offer in the zone is one more.
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         assert client.get(zone.get_absolute_url()).status_code == 200
     grow(3)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         assert client.get(zone.get_absolute_url()).status_code == 200
 
 
