@@ -202,9 +202,15 @@ class OrganisationFilter(django_filters.FilterSet):
         selected_zone = data["zone"].slug if data.get("zone") else ""
 
         zones = list(Zone.objects.published(self.now).order_by("order", "name"))
+        sectors = list(self.filters["sector"].queryset)
+        slugs = {sector.pk: sector.slug for sector in sectors}
         counts = while_current(self.facet_cache_name(), lambda: {
             **self.facet_counts(zones),
-            "sector": self.filter_queryset_without("sector").sector_counts(),
+            "sector": {
+                slugs[pk]: count
+                for pk, count in self.filter_queryset_without("sector").sector_counts().items()
+                if pk in slugs
+            },
         })
         kind_counts, zone_counts = counts["kind"], counts["zone"]
         flags = {
@@ -212,7 +218,6 @@ class OrganisationFilter(django_filters.FilterSet):
             for name in self.FLAG_FIELDS
         }
         sector_counts = counts["sector"]
-        sectors = list(self.filters["sector"].queryset)
         return [
             Facet("kind", _("Kind"), "radio", _("Any kind"), [
                 Option(value, label, kind_counts.get(value, 0), value == data.get("kind"))

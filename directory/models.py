@@ -73,12 +73,13 @@ class OrganisationQuerySet(SearchableQuerySet, PublishableQuerySet):
         )
 
     def sector_counts(self):
-        """{sector slug: how many of these organisations are in it}; one aggregate query."""
+        """{sector id: how many of these organisations are in it}; one aggregate query over
+        the memberships alone (grouped by the id, not joined to the sectors for their slugs)."""
         memberships = Organisation.sectors.through.objects.filter(
             organisation__in=self.order_by().values("pk")
         )
-        rows = memberships.values("sector__slug").annotate(count=Count("organisation_id"))
-        return {row["sector__slug"]: row["count"] for row in rows}
+        rows = memberships.values("sector_id").annotate(count=Count("organisation_id"))
+        return {row["sector_id"]: row["count"] for row in rows}
 
 
 class Organisation(RenditionsMixin, PublishableModel):
