@@ -154,7 +154,8 @@ class OrganisationFilter(django_filters.FilterSet):
                     condition &= other_condition
             return condition
 
-        aggregates = {}
+        # The list's own count: every filter applies (the view's paginator is told it).
+        aggregates = {"total": Count("pk", filter=given_others(None, Q()) or None)}
         for value, _label in Organisation.Kind.choices:
             aggregates[f"kind:{value}"] = Count("pk", filter=given_others("kind", Q(kind=value)))
         for zone in zones:
@@ -168,9 +169,12 @@ class OrganisationFilter(django_filters.FilterSet):
                 )
         counts = searched.aggregate(**aggregates)
         return {
-            name: {key.split(":", 1)[1]: count for key, count in counts.items()
-                   if key.startswith(f"{name}:")}
-            for name in counted
+            "total": counts["total"],
+            **{
+                name: {key.split(":", 1)[1]: count for key, count in counts.items()
+                       if key.startswith(f"{name}:")}
+                for name in counted
+            },
         }
 
     def facet_cache_name(self):
@@ -185,7 +189,14 @@ class OrganisationFilter(django_filters.FilterSet):
             **{name: data.get(name) or "" for name in self.FLAG_FIELDS},
         }
         digest = hashlib.sha256(json.dumps(filters, sort_keys=True).encode()).hexdigest()
-        return f"directory-facets:{digest[:32]}"
+        # "-2": the counts hold the list's total since; entries cached before are not read.
+        return f"directory-facets-2:{digest[:32]}"
+
+    @property
+    def result_count(self):
+        """How many organisations the list holds, counted with the facets (``facets()``
+        first): the list needs no COUNT query of its own."""
+        return self._counts["total"]
 
     def facets(self):
         """Each facet's options with how many organisations match given the OTHER filters.
@@ -204,7 +215,7 @@ class OrganisationFilter(django_filters.FilterSet):
         zones = list(Zone.objects.published(self.now).order_by("order", "name"))
         sectors = list(self.filters["sector"].queryset)
         slugs = {sector.pk: sector.slug for sector in sectors}
-        counts = while_current(self.facet_cache_name(), lambda: {
+        counts = self._counts = while_current(self.facet_cache_name(), lambda: {
             **self.facet_counts(zones),
             "sector": {
                 slugs[pk]: count

@@ -36,7 +36,8 @@ class OrganisationListView(ListingMixin, View):
             context["filter"] = filterset
         context["facets"] = filterset.facets()
         context["active_filters"] = filterset.active_filters()
-        page = self.paginate(filterset.qs.for_cards(now), context)
+        page = self.paginate(filterset.qs.for_cards(now), context,
+                             count=filterset.result_count)
         context["organisations"] = page.object_list
         return render(request, self.template_name, context)
 

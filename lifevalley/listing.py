@@ -13,6 +13,7 @@ rendered from the context built so far.
 
 from django.core.paginator import InvalidPage, Paginator
 from django.shortcuts import render
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 
 
@@ -29,6 +30,18 @@ def page_error_message(number, page_count):
     return _(
         "There is no page “%(page)s” in these results: they have %(count)s page(s)."
     ) % {"page": str(number)[:20], "count": page_count}
+
+
+class CountedPaginator(Paginator):
+    """A Paginator told how many rows there are, by a query the page runs anyway."""
+
+    def __init__(self, object_list, per_page, *, count):
+        super().__init__(object_list, per_page)
+        self.known_count = count
+
+    @cached_property
+    def count(self):
+        return self.known_count
 
 
 class ListingMixin:
@@ -49,12 +62,16 @@ class ListingMixin:
         if not filterset.is_valid():
             raise ListPageError(context, 400)
 
-    def paginate(self, queryset, context):
+    def paginate(self, queryset, context, count=None):
         """The page ``?page=`` asks for; adds ``paginator``, ``page_obj`` and ``page_range``.
 
+        ``count``, when the view has counted the rows already, spares the paginator's COUNT.
         A page that does not exist stops with the 404 page, ``page_error`` saying why.
         """
-        paginator = Paginator(queryset, self.paginate_by)
+        if count is None:
+            paginator = Paginator(queryset, self.paginate_by)
+        else:
+            paginator = CountedPaginator(queryset, self.paginate_by, count=count)
         context["paginator"] = paginator
         number = self.request.GET.get(self.page_kwarg) or 1
         try:
