@@ -124,12 +124,6 @@ def ending_after(moment):
     return Q(upcoming_until__gte=moment)
 
 
-def over_at(moment):
-    """The complement of ``ending_after``, written as a range (an index answers it, where
-    it cannot answer a NOT)."""
-    return Q(upcoming_until__lt=moment)
-
-
 class FeedCheck(FeedState):
     """The admin's feed check page (events/feed_check.py); no data of its own."""
 

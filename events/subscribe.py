@@ -10,12 +10,13 @@ from urllib.parse import urlencode
 
 import segno
 from django.conf import settings
+from django.db.models import Count
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 
 from events import ical
 from events.feeds import ComponentSizes, cached_feed_bytes, calendar_name, component_sizes
-from events.models import Event, over_at
+from events.models import Event, ending_after
 
 # A feed of up to this many events is measured event by event; a larger one is estimated.
 EXACT_SIZE_EVENTS = 100
@@ -55,7 +56,17 @@ def qr_svg(address):
     return mark_safe(code.svg_inline(scale=QR_SCALE, border=4, omitsize=False))  # noqa: S308
 
 
-def feed_status(list_filter, now, upcoming_count=None):
+def window_counts(list_filter, now):
+    """(upcoming events, every event of the feed's window) of a validated filter, in one
+    aggregate over the window: the upcoming list's count and the builder's, together."""
+    events = list_filter.filter_queryset(Event.objects.published(now))
+    counts = events.feed_window(now).aggregate(
+        upcoming=Count("pk", filter=ending_after(now)), in_window=Count("pk")
+    )
+    return counts["upcoming"], counts["in_window"]
+
+
+def feed_status(list_filter, now, in_window=None):
     """What the feed of a list's validated ``list_filter`` holds now, against its caps.
 
     A list page never builds the feed. When a whole copy is cached (the unfiltered, zone and
@@ -68,16 +79,14 @@ def feed_status(list_filter, now, upcoming_count=None):
     assembled), and the size is then marked ``estimated``; with nothing to go on it is None.
     ``in_window`` counts every published event of the filter the feed's window covers,
     ``count`` those the feed carries; what the caps leave out is the farthest events, so the
-    builder names the first of them. ``upcoming_count``, when the list has counted the
-    filter's upcoming events, spares counting them again.
+    builder names the first of them. ``in_window``, when the list has counted the window
+    (``window_counts``), spares counting it again.
     """
     events = list_filter.filter_queryset(Event.objects.published(now))
     window = events.feed_window(now)
     data = cached_feed_bytes(list_filter.canonical_query(), now)
-    in_window = None
     estimated = count_estimated = False
     if data is None:
-        in_window = _window_count(window, now, upcoming_count)
         count, size, estimated, considered = _sized_from_components(
             events, window, list_filter, now, in_window
         )
@@ -96,9 +105,7 @@ def feed_status(list_filter, now, upcoming_count=None):
     if not first_left_out:
         in_window = count
     elif in_window is None:
-        in_window = _window_count(window, now, upcoming_count)
-        if in_window is None:
-            in_window = window.count()
+        in_window = window.count()
     return {
         "count": count,
         "count_estimated": count_estimated,
@@ -113,15 +120,6 @@ def feed_status(list_filter, now, upcoming_count=None):
         "near_cap": near_cap,
         "past_days": ical.FEED_PAST_WINDOW.days,
     }
-
-
-def _window_count(window, now, upcoming_count):
-    """How many events the feed's window holds before the cap, when the list has counted its
-    upcoming ones (``upcoming_count``, else None): those plus the events over in the window's
-    past days, a range of the ``event_upcoming`` index rather than a second walk of them all."""
-    if upcoming_count is None:
-        return None
-    return upcoming_count + window.filter(over_at(now)).count()
 
 
 def _sized_from_components(events, window, list_filter, now, in_window=None):
@@ -168,9 +166,9 @@ def _fit(component_sizes, name):
     return count, round(total), len(known) < len(sizes)
 
 
-def builder_context(list_filter, links, now, upcoming_count=None):
+def builder_context(list_filter, links, now, in_window=None):
     """Context for the builder's templates (``links`` from subscribe_links)."""
     return {
-        "feed_status": feed_status(list_filter, now, upcoming_count),
+        "feed_status": feed_status(list_filter, now, in_window),
         "qr_svg": qr_svg(links["webcal"]),
     }

@@ -47,7 +47,10 @@ class EventListView(ListingMixin, View):
             "organiser_options": organiser_suggestions(base, now),
         }
         self.check_filter(filterset, context)
-        page = self.paginate(filterset.qs, context)
+        upcoming = in_window = None
+        if not self.past:  # both counts in one pass over the feed's window
+            upcoming, in_window = subscribe.window_counts(filterset, now)
+        page = self.paginate(filterset.qs, context, count=upcoming)
         description = filterset.describe()
         links = subscribe_links(filterset.canonical_query(), name=calendar_name(description))
         context.update(
@@ -57,10 +60,7 @@ class EventListView(ListingMixin, View):
                 "filter_description": description,
                 "subscribe": links,
                 # The feed of exactly this filter: what it holds, its QR code (events/subscribe.py).
-                **subscribe.builder_context(
-                    filterset, links, now,
-                    upcoming_count=None if self.past else context["paginator"].count,
-                ),
+                **subscribe.builder_context(filterset, links, now, in_window=in_window),
             }
         )
         return render(request, self.template_name, context)
