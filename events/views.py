@@ -47,10 +47,10 @@ class EventListView(ListingMixin, View):
             "organiser_options": organiser_suggestions(base, now),
         }
         self.check_filter(filterset, context)
-        upcoming = in_window = None
-        if not self.past:  # both counts in one pass over the feed's window
-            upcoming, in_window = subscribe.window_counts(filterset, now)
-        page = self.paginate(filterset.qs, context, count=upcoming)
+        # One pass over the feed's window counts it for the builder and, being all of them,
+        # the upcoming events for the upcoming list.
+        upcoming, in_window = subscribe.window_counts(filterset, now)
+        page = self.paginate(filterset.qs, context, count=None if self.past else upcoming)
         description = filterset.describe()
         links = subscribe_links(filterset.canonical_query(), name=calendar_name(description))
         context.update(
