@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from django.urls import reverse
 
+from events.models import Event
 from events.schedule import Schedule
 from lifevalley.timezones import BEIJING
 
@@ -22,12 +23,11 @@ class Timing(Schedule):
 
     FIELDS = ("pk", "starts_at", "ends_at", "is_all_day", "date_precision", "recurrence_rule",
               "exception_dates")
-    MONTH_ONLY = "month"  # Event.DatePrecision.MONTH
 
     def __init__(self, pk, starts_at, ends_at, is_all_day, date_precision, recurrence_rule,
                  exception_dates):
         self.pk, self.starts_at, self.ends_at, self.is_all_day = pk, starts_at, ends_at, is_all_day
-        self.is_month_only = date_precision == self.MONTH_ONLY
+        self.is_month_only = date_precision == Event.DatePrecision.MONTH
         self.recurrence_rule, self.exception_dates = recurrence_rule, exception_dates
 
 

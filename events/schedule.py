@@ -15,6 +15,8 @@ from lifevalley.timezones import BEIJING
 
 
 class Schedule:
+    """The occurrence methods of anything with an event's times (see the module's docstring)."""
+
     @property
     def duration(self):
         return self.ends_at - self.starts_at
