@@ -56,19 +56,25 @@ def qr_svg(address):
     return mark_safe(code.svg_inline(scale=QR_SCALE, border=4, omitsize=False))  # noqa: S308
 
 
+def _filtered(list_filter, now):
+    """The filter's published events, and those of them the feed's window covers."""
+    events = list_filter.filter_queryset(Event.objects.published(now))
+    return events, events.feed_window(now)
+
+
 def window_counts(list_filter, now):
     """(upcoming events, every event of the feed's window) of a validated filter, in one
     aggregate over the window: the upcoming list's count and the builder's, together."""
-    events = list_filter.filter_queryset(Event.objects.published(now))
+    _events, window = _filtered(list_filter, now)
     # Counting a column of the event_upcoming index (every event has a start), not the id,
     # lets PostgreSQL answer from the index alone.
-    counts = events.feed_window(now).aggregate(
+    counts = window.aggregate(
         upcoming=Count("starts_at", filter=ending_after(now)), in_window=Count("starts_at")
     )
     return counts["upcoming"], counts["in_window"]
 
 
-def feed_status(list_filter, now, in_window=None):
+def feed_status(list_filter, now, in_window):
     """What the feed of a list's validated ``list_filter`` holds now, against its caps.
 
     A list page never builds the feed. When a whole copy is cached (the unfiltered, zone and
@@ -79,18 +85,16 @@ def feed_status(list_filter, now, in_window=None):
     cap as ``ical.assemble`` cuts it. A VEVENT not cached yet, and every VEVENT of a larger
     feed, counts as the mean length (of those that are cached, or of the latest feed
     assembled), and the size is then marked ``estimated``; with nothing to go on it is None.
-    ``in_window`` counts every published event of the filter the feed's window covers,
-    ``count`` those the feed carries; what the caps leave out is the farthest events, so the
-    builder names the first of them. ``in_window``, when the list has counted the window
-    (``window_counts``), spares counting it again.
+    ``in_window`` counts every published event of the filter the feed's window covers (the
+    list counted it, ``window_counts``), ``count`` those the feed carries; what the caps leave
+    out is the farthest events, so the builder names the first of them.
     """
-    events = list_filter.filter_queryset(Event.objects.published(now))
-    window = events.feed_window(now)
+    events, window = _filtered(list_filter, now)
     data = cached_feed_bytes(list_filter.canonical_query(), now)
     estimated = count_estimated = False
     if data is None:
         count, size, estimated, considered = _sized_from_components(
-            events, window, list_filter, now, in_window
+            events, list_filter, now, in_window
         )
         count_estimated = estimated and count < considered
         may_leave_out = count < considered or considered >= ical.FEED_MAX_EVENTS
@@ -106,8 +110,6 @@ def feed_status(list_filter, now, in_window=None):
         first_left_out = next(iter(next_start), None)
     if not first_left_out:
         in_window = count
-    elif in_window is None:
-        in_window = window.count()
     return {
         "count": count,
         "count_estimated": count_estimated,
@@ -124,20 +126,17 @@ def feed_status(list_filter, now, in_window=None):
     }
 
 
-def _sized_from_components(events, window, list_filter, now, in_window=None):
+def _sized_from_components(events, list_filter, now, in_window):
     """(events carried, bytes, whether estimated, events considered) of a feed not cached
     whole, from the lengths of its cached VEVENTs.
 
-    The feed's events are counted up to the cap (``in_window``, when known, is that count
-    before the cap); a feed of up to EXACT_SIZE_EVENTS events
-    is then measured event by event (their versions, one more query of that many rows), a
-    larger one as that many VEVENTs of the mean length (an estimate): reading the versions of
-    a thousand events would cost a list page more than the rest of it.
+    The feed considers the first of the window's ``in_window`` events, up to the cap; a feed
+    of up to EXACT_SIZE_EVENTS events is then measured event by event (their versions, one
+    more query of that many rows), a larger one as that many VEVENTs of the mean length (an
+    estimate): reading the versions of a thousand events would cost a list page more than the
+    rest of it.
     """
     name = calendar_name(list_filter.describe())
-    # A count that stops one past the cap: it walks at most that many index entries.
-    if in_window is None:
-        in_window = window[:ical.FEED_MAX_EVENTS + 1].count()
     considered = min(in_window, ical.FEED_MAX_EVENTS)
     if considered <= EXACT_SIZE_EVENTS:
         sizes = component_sizes(events.feed_versions(now))
@@ -168,8 +167,9 @@ def _fit(component_sizes, name):
     return count, round(total), len(known) < len(sizes)
 
 
-def builder_context(list_filter, links, now, in_window=None):
-    """Context for the builder's templates (``links`` from subscribe_links)."""
+def builder_context(list_filter, links, now, in_window):
+    """Context for the builder's templates (``links`` from subscribe_links, ``in_window``
+    from ``window_counts``)."""
     return {
         "feed_status": feed_status(list_filter, now, in_window),
         "qr_svg": qr_svg(links["webcal"]),
