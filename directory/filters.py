@@ -192,37 +192,48 @@ class OrganisationFilter(django_filters.FilterSet):
         # "-2": the counts hold the list's total since; entries cached before are not read.
         return f"directory-facets-2:{digest[:32]}"
 
-    @property
-    def result_count(self):
-        """How many organisations the list holds, counted with the facets (``facets()``
-        first): the list needs no COUNT query of its own."""
-        return self._counts["total"]
+    @cached_property
+    def facet_zones(self):
+        return list(Zone.objects.published(self.now).order_by("order", "name"))
 
-    def facets(self):
-        """Each facet's options with how many organisations match given the OTHER filters.
+    @cached_property
+    def facet_sectors(self):
+        return list(self.filters["sector"].queryset)
 
-        Two aggregate queries however many options there are (one with conditional counts for
-        kind, zone and the flags, one over the sector memberships), plus one each for the sector
-        and zone labels. The counts are shared by every request with the same filters while
-        the content stands (``while_current``): an edit, import or publication moment shows
-        on the next request. Facet.options leaves out options that match nothing unless they
-        are selected (so they can be unselected).
-        """
-        data = self.form.cleaned_data
-        selected_sectors = {sector.slug for sector in data.get("sector") or ()}
-        selected_zone = data["zone"].slug if data.get("zone") else ""
-
-        zones = list(Zone.objects.published(self.now).order_by("order", "name"))
-        sectors = list(self.filters["sector"].queryset)
-        slugs = {sector.pk: sector.slug for sector in sectors}
-        counts = self._counts = while_current(self.facet_cache_name(), lambda: {
-            **self.facet_counts(zones),
+    @cached_property
+    def counts(self):
+        """Every facet option's count and the list's ``total``, shared by every request with
+        the same filters while the content stands (``while_current``): an edit, import or
+        publication moment shows on the next request."""
+        slugs = {sector.pk: sector.slug for sector in self.facet_sectors}
+        return while_current(self.facet_cache_name(), lambda: {
+            **self.facet_counts(self.facet_zones),
             "sector": {
                 slugs[pk]: count
                 for pk, count in self.filter_queryset_without("sector").sector_counts().items()
                 if pk in slugs
             },
         })
+
+    @property
+    def result_count(self):
+        """How many organisations the list holds, counted with the facets: the list needs no
+        COUNT query of its own."""
+        return self.counts["total"]
+
+    def facets(self):
+        """Each facet's options with how many organisations match given the OTHER filters.
+
+        Two aggregate queries however many options there are (one with conditional counts for
+        kind, zone and the flags, one over the sector memberships), plus one each for the sector
+        and zone labels; the counts are shared (``counts``). Facet.options leaves out options
+        that match nothing unless they are selected (so they can be unselected).
+        """
+        data = self.form.cleaned_data
+        selected_sectors = {sector.slug for sector in data.get("sector") or ()}
+        selected_zone = data["zone"].slug if data.get("zone") else ""
+
+        zones, sectors, counts = self.facet_zones, self.facet_sectors, self.counts
         kind_counts, zone_counts = counts["kind"], counts["zone"]
         flags = {
             name: {True: counts[name]["True"], False: counts[name]["False"]}
